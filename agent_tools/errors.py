@@ -1,0 +1,64 @@
+"""The domain's failures: each carries a stable code and a sentence the agent can say aloud.
+
+The edge maps every :class:`ToolError` to HTTP 200 with ``ok: false``: these are outcomes the
+agent can explain and recover from, not faults of the server.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ToolError(Exception):
+    """A recoverable outcome of a tool call, spoken to the caller."""
+
+    code = "tool_error"
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class InvalidArguments(ToolError):
+    code = "invalid_arguments"
+
+
+class UnknownTool(ToolError):
+    code = "unknown_tool"
+
+
+class UnknownService(ToolError):
+    code = "unknown_service"
+
+
+class UnclearTime(ToolError):
+    code = "unclear_time"
+
+
+class NoAvailability(ToolError):
+    code = "no_availability"
+
+
+class SlotTaken(ToolError):
+    code = "slot_taken"
+
+
+class OutsideHours(ToolError):
+    code = "outside_hours"
+
+
+class TooSoon(ToolError):
+    code = "too_soon"
+
+
+class TooFarAhead(ToolError):
+    code = "too_far_ahead"
+
+
+class CalendarUnavailable(ToolError):
+    code = "calendar_unavailable"
+
+
+class ConfigError(ValueError):
+    """The business configuration is invalid; the message names the offending key."""

@@ -1,0 +1,93 @@
+"""find_slots: the bookable times a caller can choose from."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from agent_tools.availability import spread, utc_seconds
+from agent_tools.errors import NoAvailability, TooFarAhead, TooSoon
+from agent_tools.offers import SlotOffer, choose_service, open_search
+from agent_tools.ports import CallContext, Deps
+from agent_tools.when import resolve_when
+
+
+class FindSlotsArgs(BaseModel):
+    """Find open appointment times. Call it before booking, and again after a slot_taken."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    when: str | None = Field(
+        default=None,
+        max_length=200,
+        description="When the caller wants to come, as an ISO 8601 date (2027-03-15), "
+        "date-time (2027-03-15T14:00) or interval (start/end), in the business's local time. "
+        "Leave empty for the earliest availability.",
+    )
+    service: str | None = Field(
+        default=None, max_length=100, description="The service by name. Default: the first one."
+    )
+    limit: int = Field(default=3, ge=1, le=10, description="How many options to offer (1-10).")
+
+
+class WindowOut(BaseModel):
+    start: str
+    end: str
+
+
+class FindSlotsReply(BaseModel):
+    ok: bool = True
+    message: str
+    service: str
+    slots: list[SlotOffer]
+    window: WindowOut | None = None
+    alternatives: list[SlotOffer] = Field(default_factory=list)
+
+
+async def find_slots(args: FindSlotsArgs, call: CallContext, deps: Deps) -> FindSlotsReply:
+    business = deps.business
+    service = choose_service(business, args.service)
+    now = deps.clock()
+    window = resolve_when(args.when, call.started_at or now, business.timezone)
+    search = await open_search(deps, service, now)
+
+    window_out = None
+    low, high = search.not_before, search.horizon
+    if window is not None:
+        window_out = WindowOut(start=window.start.isoformat(), end=window.end.isoformat())
+        low, high = utc_seconds(window.start), utc_seconds(window.end)
+        if high <= search.not_before:
+            earliest = search.nearest(search.not_before, 1)
+            raise TooSoon(
+                "That time has already passed or is too soon to book."
+                + (f" The earliest I have is {search.say(earliest)}." if earliest else ""),
+                alternatives=[o.model_dump() for o in search.offers(earliest)],
+            )
+        if low >= search.horizon:
+            raise TooFarAhead(
+                f"I can only book up to {business.rules.max_days_ahead} days ahead. "
+                "Would a date before then work?"
+            )
+
+    starts = spread(search.starts(low, high), args.limit, business.timezone)
+    if starts:
+        return FindSlotsReply(
+            message=f"I have {search.say(starts)}. Which would you like?",
+            service=service.name,
+            slots=search.offers(starts),
+            window=window_out,
+        )
+    nearby = search.nearest(low, args.limit)
+    if not nearby:
+        raise NoAvailability(
+            f"I'm sorry, there's no opening for {service.name} in the next "
+            f"{business.rules.max_days_ahead} days. Can I take a message for the team instead?"
+        )
+    phrase = window.phrase if window is not None else "then"
+    return FindSlotsReply(
+        message=f"I don't have anything open {phrase}. The nearest openings are "
+        f"{search.say(nearby)}. Would one of those work?",
+        service=service.name,
+        slots=[],
+        window=window_out,
+        alternatives=search.offers(nearby),
+    )

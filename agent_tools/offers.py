@@ -1,0 +1,125 @@
+"""Searching and presenting bookable slots, shared by every tool that offers times."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from pydantic import BaseModel
+
+from agent_tools import speech
+from agent_tools.availability import Interval, SlotQuery, iter_slots, merge, spread, to_datetime
+from agent_tools.business import Business, Service
+from agent_tools.errors import InvalidArguments, UnknownService
+from agent_tools.ports import Deps
+
+_SLOT_ID = re.compile(r"^([a-z0-9-]+)@(\d{8}T\d{4})Z$")
+
+
+class SlotOffer(BaseModel):
+    slot_id: str
+    start: str
+    end: str
+    spoken: str
+
+
+def slot_id(service: Service, start: datetime) -> str:
+    """Stateless and short, so any instance can book it and an LLM copies it faithfully."""
+    return f"{service.key}@{start.astimezone(UTC):%Y%m%dT%H%M}Z"
+
+
+def parse_slot_id(value: str, business: Business) -> tuple[Service, datetime]:
+    match = _SLOT_ID.match(value.strip())
+    service = business.service(match[1]) if match else None
+    if match is None or service is None:
+        raise InvalidArguments(
+            "That time reference didn't come through right. Let me look the times up again.",
+            field="slot_id",
+        )
+    start = datetime.strptime(match[2], "%Y%m%dT%H%M").replace(tzinfo=UTC)
+    return service, start.astimezone(business.timezone)
+
+
+def offer(service: Service, start: int, business: Business, today: date) -> SlotOffer:
+    begins = to_datetime(start, business.timezone)
+    ends = begins + service.duration
+    return SlotOffer(
+        slot_id=slot_id(service, begins),
+        start=begins.isoformat(),
+        end=ends.isoformat(),
+        spoken=speech.moment(begins, today),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Search:
+    """Everything needed to list slots for one service up to the booking horizon."""
+
+    business: Business
+    service: Service
+    now: datetime
+    busy: list[Interval]
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.business.timezone).date()
+
+    @property
+    def not_before(self) -> int:
+        return int((self.now + self.business.rules.min_notice).timestamp())
+
+    @property
+    def horizon(self) -> int:
+        return int((self.now + timedelta(days=self.business.rules.max_days_ahead)).timestamp())
+
+    def starts(self, start: int, end: int) -> Iterable[int]:
+        query = SlotQuery(
+            service=self.service,
+            window=Interval(start, end),
+            not_before=self.not_before,
+            not_after=self.horizon,
+            busy=self.busy,
+        )
+        return iter_slots(self.business, query)
+
+    def offers(self, starts: Iterable[int]) -> list[SlotOffer]:
+        return [offer(self.service, s, self.business, self.today) for s in starts]
+
+    def say(self, starts: Iterable[int]) -> str:
+        zone = self.business.timezone
+        return speech.choices([to_datetime(s, zone) for s in starts], self.today)
+
+    def nearest(self, around: int, limit: int = 3) -> list[int]:
+        """Open times nearest ``around``: the latest one before it (if any), then the next ones
+        after it, spread over the coming days."""
+        before: int | None = None
+        for start in self.starts(self.not_before, around):
+            before = start
+        wanted_after = limit - (1 if before is not None else 0)
+        after = spread(self.starts(around, self.horizon), wanted_after, self.business.timezone)
+        return ([before] if before is not None else []) + after
+
+
+async def open_search(deps: Deps, service: Service, now: datetime) -> Search:
+    """Load busy time from the calendar and our own appointments, concurrently, up to the
+    horizon: one round trip each, whatever the window, so alternatives cost nothing more."""
+    business = deps.business
+    start = now - service.duration - service.buffer_after
+    end = now + timedelta(days=business.rules.max_days_ahead + 1)
+    calendar_busy, store_busy = await asyncio.gather(
+        deps.calendar.busy([business.calendar_id], start, end),
+        deps.store.blocked(business.id, business.calendar_id, start, end),
+    )
+    busy = merge(Interval.of(s, e) for s, e in (*calendar_busy, *store_busy))
+    return Search(business, service, now, busy)
+
+
+def choose_service(business: Business, name: str | None) -> Service:
+    service = business.service(name)
+    if service is None:
+        names = speech.join_or([s.name for s in business.services])
+        raise UnknownService(f"We offer {names}. Which one would you like?", field="service")
+    return service

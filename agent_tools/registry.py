@@ -1,0 +1,41 @@
+"""The tools the agent can call, by name: the one list the server routes and prompts/ publish."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, cast
+
+from pydantic import BaseModel
+
+from agent_tools.book_appointment import BookAppointmentArgs, book_appointment
+from agent_tools.find_slots import FindSlotsArgs, find_slots
+from agent_tools.ports import CallContext, Deps
+
+Handler = Callable[[Any, CallContext, Deps], Awaitable[BaseModel]]
+
+
+@dataclass(frozen=True, slots=True)
+class Tool:
+    name: str
+    args_model: type[BaseModel]
+    handler: Handler
+    mutates: bool  # whether a retry could repeat a side effect
+
+    @property
+    def description(self) -> str:
+        return (self.args_model.__doc__ or "").strip()
+
+    def parameters_schema(self) -> dict[str, Any]:
+        return self.args_model.model_json_schema()
+
+
+TOOLS: Mapping[str, Tool] = {
+    tool.name: tool
+    for tool in (
+        Tool("find_slots", FindSlotsArgs, cast(Handler, find_slots), mutates=False),
+        Tool(
+            "book_appointment", BookAppointmentArgs, cast(Handler, book_appointment), mutates=True
+        ),
+    )
+}

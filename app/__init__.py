@@ -1,0 +1,1 @@
+"""The edge and the wiring: HTTP routes, signatures, settings, stores, logging."""

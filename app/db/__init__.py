@@ -1,0 +1,1 @@
+"""Postgres: the migrations, the embedded server for the demo, and the stores."""

@@ -1,0 +1,110 @@
+"""The appointment store on Postgres (asyncpg), implementing agent_tools.ports.AppointmentStore."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import asyncpg
+from asyncpg.exceptions import ExclusionViolationError
+from asyncpg.types import Range
+
+from agent_tools.ports import Appointment, Booking, SlotConflictError
+
+_COLUMNS = (
+    "a.id, a.business_id, c.external_id, a.service, a.starts_at, a.ends_at, a.status, "
+    "a.customer_name, a.calendar_event_id"
+)
+
+
+class PostgresAppointmentStore:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+        self._calendar_ids: dict[tuple[str, str], int] = {}
+
+    async def blocked(
+        self, business_id: str, calendar_id: str, start: datetime, end: datetime
+    ) -> list[tuple[datetime, datetime]]:
+        key = await self._calendar_key(business_id, calendar_id)
+        rows = await self._pool.fetch(
+            "select lower(blocked) as s, upper(blocked) as e from appointments"
+            " where calendar_id = $1 and status <> 'cancelled' and blocked && tstzrange($2, $3)",
+            key,
+            start,
+            end,
+        )
+        return [(r["s"], r["e"]) for r in rows]
+
+    async def reserve(self, booking: Booking) -> Appointment:
+        key = await self._calendar_key(booking.business_id, booking.calendar_id)
+        try:
+            await self._pool.execute(
+                "insert into appointments (id, business_id, calendar_id, service, starts_at,"
+                " ends_at, blocked, status, customer_name, customer_phone, customer_email, notes,"
+                " call_id) values ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10, $11, $12)",
+                booking.appointment_id,
+                booking.business_id,
+                key,
+                booking.service,
+                booking.start,
+                booking.end,
+                Range(booking.blocked_start, booking.blocked_end),
+                booking.customer_name,
+                booking.customer_phone,
+                booking.customer_email,
+                booking.notes,
+                booking.call_id,
+            )
+        except ExclusionViolationError:
+            raise SlotConflictError(booking.appointment_id) from None
+        return await self.get(booking.appointment_id)
+
+    async def confirm(self, appointment_id: str, calendar_event_id: str) -> Appointment:
+        await self._pool.execute(
+            "update appointments set status = 'booked', calendar_event_id = $2,"
+            " updated_at = now() where id = $1",
+            appointment_id,
+            calendar_event_id,
+        )
+        return await self.get(appointment_id)
+
+    async def release(self, appointment_id: str, reason: str) -> None:
+        await self._pool.execute(
+            "update appointments set status = 'cancelled', cancel_reason = $2,"
+            " updated_at = now() where id = $1",
+            appointment_id,
+            reason,
+        )
+
+    async def get(self, appointment_id: str) -> Appointment:
+        row = await self._pool.fetchrow(
+            f"select {_COLUMNS} from appointments a join calendars c on c.id = a.calendar_id"  # noqa: S608 - constant
+            " where a.id = $1",
+            appointment_id,
+        )
+        if row is None:
+            raise LookupError(appointment_id)
+        return Appointment(
+            appointment_id=row["id"],
+            business_id=row["business_id"],
+            calendar_id=row["external_id"],
+            service=row["service"],
+            start=row["starts_at"],
+            end=row["ends_at"],
+            status=row["status"],
+            customer_name=row["customer_name"],
+            calendar_event_id=row["calendar_event_id"],
+        )
+
+    async def _calendar_key(self, business_id: str, calendar_id: str) -> int:
+        cache_key = (business_id, calendar_id)
+        key = self._calendar_ids.get(cache_key)
+        if key is None:
+            key = await self._pool.fetchval(
+                "insert into calendars (business_id, external_id) values ($1, $2)"
+                " on conflict (business_id, external_id) do update"
+                " set business_id = excluded.business_id returning id",
+                business_id,
+                calendar_id,
+            )
+            self._calendar_ids[cache_key] = key
+        return int(key)

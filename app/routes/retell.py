@@ -1,0 +1,72 @@
+"""Retell's custom-function webhooks: ``POST /retell/functions`` (Retell's full body) and
+``POST /retell/functions/{name}`` (tools configured with "args only" payloads)."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from litestar import Request, Response, post
+from litestar.exceptions import NotAuthorizedException
+from litestar.params import FromPath
+from litestar.status_codes import HTTP_200_OK, HTTP_400_BAD_REQUEST
+
+from app.signature import is_valid_signature
+from app.state import AppState
+from app.tool_calls import call_context, run_tool
+
+
+async def verified_json(request: Request[Any, Any, Any]) -> Any:
+    """The request's JSON, after its Retell signature is checked against the raw bytes."""
+    state = AppState.of(request)
+    body = await request.body()
+    key = state.settings.retell_api_key
+    if key and not is_valid_signature(
+        body,
+        request.headers.get("x-retell-signature"),
+        key,
+        now_ms=int(time.time() * 1000),
+        tolerance_ms=state.settings.signature_tolerance_ms,
+    ):
+        raise NotAuthorizedException("invalid or missing X-Retell-Signature")
+    try:
+        return json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return _MALFORMED
+
+
+_MALFORMED = object()
+
+
+def _malformed() -> Response[dict[str, Any]]:
+    return Response(
+        {"ok": False, "error": "malformed_json", "message": "The request body is not JSON."},
+        status_code=HTTP_400_BAD_REQUEST,
+    )
+
+
+@post("/retell/functions", status_code=HTTP_200_OK)
+async def tool_call(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+    payload = await verified_json(request)
+    if payload is _MALFORMED or not isinstance(payload, dict):
+        return _malformed()
+    name = payload.get("name")
+    reply = await run_tool(
+        name if isinstance(name, str) else "",
+        payload.get("args"),
+        call_context(payload.get("call")),
+        AppState.of(request).deps,
+    )
+    return Response(reply)
+
+
+@post("/retell/functions/{name:str}", status_code=HTTP_200_OK)
+async def tool_call_args_only(
+    request: Request[Any, Any, Any], name: FromPath[str]
+) -> Response[dict[str, Any]]:
+    payload = await verified_json(request)
+    if payload is _MALFORMED or not isinstance(payload, dict):
+        return _malformed()
+    reply = await run_tool(name, payload, call_context(None), AppState.of(request).deps)
+    return Response(reply)

@@ -1,0 +1,24 @@
+"""What the composition root builds at start-up and the routes read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+from litestar import Request
+
+from agent_tools.ports import Deps
+from app.settings import Settings
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    pool: asyncpg.Pool
+    deps: Deps
+
+    @staticmethod
+    def of(request: Request[Any, Any, Any]) -> AppState:
+        state: AppState = request.app.state.frontdesk
+        return state

@@ -1,0 +1,95 @@
+"""Running one tool call: validate the arguments, run the use case, shape the reply.
+
+Every outcome the agent can recover from becomes ``{"ok": false, "error", "message"}``; this is
+the one place domain errors meet the wire.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+from pydantic import ValidationError
+
+from agent_tools.errors import InvalidArguments, ToolError, UnknownTool
+from agent_tools.ports import CallContext, Deps
+from agent_tools.registry import TOOLS
+
+log = structlog.get_logger("frontdesk.tools")
+
+
+def call_context(call: Any) -> CallContext:
+    """The parts of Retell's call object the tools use; anything malformed is left out."""
+    if not isinstance(call, dict):
+        return CallContext()
+    started = call.get("start_timestamp")
+    started_at = None
+    if isinstance(started, int | float) and not isinstance(started, bool) and started > 0:
+        started_at = datetime.fromtimestamp(started / 1000, UTC)
+    call_id = call.get("call_id")
+    from_number = call.get("from_number")
+    return CallContext(
+        call_id=call_id if isinstance(call_id, str) else None,
+        from_number=from_number if isinstance(from_number, str) and from_number else None,
+        started_at=started_at,
+    )
+
+
+async def run_tool(name: str, raw_args: Any, call: CallContext, deps: Deps) -> dict[str, Any]:
+    began = time.perf_counter()
+    outcome = "ok"
+    try:
+        reply = await _dispatch(name, raw_args, call, deps)
+    except ToolError as error:
+        outcome = error.code
+        reply = {"ok": False, "error": error.code, "message": error.message, **error.details}
+    except BaseException:
+        outcome = "fault"
+        raise
+    finally:
+        log.info(
+            "tool.call",
+            tool=name,
+            call_id=call.call_id,
+            outcome=outcome,
+            duration_ms=round((time.perf_counter() - began) * 1000, 2),
+        )
+    return reply
+
+
+async def _dispatch(name: str, raw_args: Any, call: CallContext, deps: Deps) -> dict[str, Any]:
+    tool = TOOLS.get(name)
+    if tool is None:
+        raise UnknownTool(
+            "Sorry, I can't do that here. I can find times, and book appointments.",
+            tools=sorted(TOOLS),
+        )
+    if raw_args is None:
+        raw_args = {}
+    if not isinstance(raw_args, dict):
+        raise InvalidArguments("Sorry, something went wrong with that request. Let me try again.")
+    try:
+        args = tool.args_model.model_validate(raw_args)
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+    reply = await tool.handler(args, call, deps)
+    return reply.model_dump(mode="json")
+
+
+def _invalid(exc: ValidationError) -> InvalidArguments:
+    problems = []
+    for error in exc.errors():
+        field = ".".join(str(part) for part in error["loc"]) or "arguments"
+        problems.append({"field": field, "problem": error["msg"]})
+    first = problems[0]["field"]
+    if first == "name":
+        message = "May I have your full name for the booking?"
+    elif first == "arguments":
+        message = "Which time would you like? I need one of the offered times to book."
+    else:
+        message = (
+            f"Sorry, the {first.replace('_', ' ')} didn't come through right. Could you repeat it?"
+        )
+    return InvalidArguments(message, problems=problems)

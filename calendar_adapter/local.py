@@ -1,0 +1,83 @@
+"""A calendar kept in a JSON file: the embedded default, standing in for Google Calendar.
+
+The file is meant to be read and edited by hand while the server is stopped (add an event to
+block time, as staff would in Google), so it is plain JSON with ISO 8601 times.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from calendar_adapter.protocol import NewEvent
+
+
+class LocalCalendar:
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._lock = asyncio.Lock()
+        self._events: dict[str, dict[str, Any]] = {}
+        if path.exists():
+            self._events = json.loads(path.read_text(encoding="utf-8")).get("events", {})
+        # Parsed once: busy() runs on every find_slots call and must not re-parse ISO strings.
+        self._spans = {
+            key: (datetime.fromisoformat(e["start"]), datetime.fromisoformat(e["end"]))
+            for key, e in self._events.items()
+        }
+
+    async def busy(
+        self, calendar_ids: Sequence[str], start: datetime, end: datetime
+    ) -> list[tuple[datetime, datetime]]:
+        wanted = set(calendar_ids)
+        return [
+            span
+            for key, span in self._spans.items()
+            if self._events[key].get("calendar_id", "primary") in wanted
+            and span[0] < end
+            and span[1] > start
+        ]
+
+    async def create_event(self, calendar_id: str, event: NewEvent) -> None:
+        key = f"{calendar_id}/{event.event_id}"
+        async with self._lock:
+            if key in self._events:
+                return
+            self._events[key] = {
+                "calendar_id": calendar_id,
+                "start": event.start.isoformat(),
+                "end": event.end.isoformat(),
+                "summary": event.summary,
+                "description": event.description,
+                "appointment_id": event.appointment_id,
+            }
+            self._spans[key] = (event.start, event.end)
+            await self._save()
+
+    async def delete_event(self, calendar_id: str, event_id: str) -> None:
+        key = f"{calendar_id}/{event_id}"
+        async with self._lock:
+            if self._events.pop(key, None) is None:
+                return
+            del self._spans[key]
+            await self._save()
+
+    async def event(self, calendar_id: str, event_id: str) -> dict[str, Any] | None:
+        return self._events.get(f"{calendar_id}/{event_id}")
+
+    async def aclose(self) -> None:
+        return None
+
+    async def _save(self) -> None:
+        text = json.dumps({"events": self._events}, indent=2, sort_keys=True)
+        await asyncio.to_thread(_write_atomically, self._path, text)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)

@@ -1,0 +1,43 @@
+"""The one port every calendar backend implements (local file now, Google Calendar next)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+
+class CalendarUnavailableError(Exception):
+    """The calendar could not be read or written in time; the caller should try again."""
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    """An event to create. ``event_id`` is chosen by us and derived from the appointment, so a
+    retried create can never make a second event."""
+
+    event_id: str
+    start: datetime
+    end: datetime
+    summary: str
+    description: str
+    appointment_id: str
+
+
+class Calendar(Protocol):
+    async def busy(
+        self, calendar_ids: Sequence[str], start: datetime, end: datetime
+    ) -> list[tuple[datetime, datetime]]:
+        """Busy spans overlapping ``[start, end)`` across the given calendars."""
+        ...
+
+    async def create_event(self, calendar_id: str, event: NewEvent) -> None:
+        """Create the event; creating an id that already exists is a success."""
+        ...
+
+    async def delete_event(self, calendar_id: str, event_id: str) -> None:
+        """Delete the event; deleting one that is already gone is a success."""
+        ...
+
+    async def aclose(self) -> None: ...

@@ -1,0 +1,111 @@
+"""A running server (uvicorn on a free loopback port) wired to the test database, and a client
+that signs every request the way Retell does."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from retell.lib.webhook_auth import symmetric
+from retell.types.phone_call_response import PhoneCallResponse
+
+from app.factory import create_app
+from app.settings import Settings
+from tests.conftest import FIXTURES, NOW
+
+RETELL_KEY = "key_e2e_4f1c2b"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = free_port()
+    settings = Settings(
+        port=port,
+        data_dir=Path(tmp_path_factory.mktemp("data")),
+        business_config=FIXTURES / "business.toml",
+        database_url=database_url,
+        retell_api_key=RETELL_KEY,
+    )
+    config = uvicorn.Config(
+        create_app(settings, clock=lambda: NOW),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the server did not start")
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def retell_call(call_id: str = "call_5e1f0c", from_number: str = "+14155550123") -> dict[str, Any]:
+    """A call object as Retell sends it mid-call, checked against the SDK's own type."""
+    call = {
+        "call_id": call_id,
+        "call_type": "phone_call",
+        "agent_id": "agent_8c2d7e",
+        "agent_version": 3,
+        "call_status": "ongoing",
+        "direction": "inbound",
+        "from_number": from_number,
+        "to_number": "+12125550199",
+        "start_timestamp": int(NOW.timestamp() * 1000),
+        "transcript": "Agent: Thanks for calling Test Dental.\nUser: I'd like a cleaning.",
+        "metadata": {},
+        "retell_llm_dynamic_variables": {"business_name": "Test Dental"},
+        "latency": {},
+    }
+    PhoneCallResponse.model_validate(call)
+    return call
+
+
+class RetellClient:
+    """Posts tool calls signed with Retell's SDK signer."""
+
+    def __init__(self, base_url: str, key: str = RETELL_KEY) -> None:
+        self.http = httpx.Client(base_url=base_url, timeout=10)
+        self.key = key
+
+    def post(self, path: str, body: bytes, signature: str | None = "sign") -> httpx.Response:
+        headers = {"content-type": "application/json"}
+        if signature == "sign":
+            headers["x-retell-signature"] = symmetric["sign"](body.decode(), self.key)
+        elif signature is not None:
+            headers["x-retell-signature"] = signature
+        return self.http.post(path, content=body, headers=headers)
+
+    def tool(self, name: str, args: dict[str, Any], call: dict[str, Any] | None = None) -> Any:
+        body = json.dumps({"name": name, "call": call or retell_call(), "args": args}).encode()
+        response = self.post("/retell/functions", body)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+@pytest.fixture
+def retell(live_server: str) -> Iterator[RetellClient]:
+    client = RetellClient(live_server)
+    yield client
+    client.http.close()
