@@ -14,7 +14,8 @@ help: ## List the targets
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	@# The lock pins every package, dev tools included; the project itself runs from this folder.
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@rm -f $(VENV)/.installed-* && touch $@
 
 install: $(STAMP) ## Create .venv and install the project with its dev tools
@@ -40,8 +41,11 @@ bench: $(STAMP) ## Benchmarks of the hot paths (see bench/README.md)
 	$(BIN)/python -m bench.availability
 	$(BIN)/python -m bench.webhook
 
-lock: $(STAMP) ## Re-pin requirements.lock to what is installed now
-	$(BIN)/python -m pip freeze --exclude-editable --disable-pip-version-check > requirements.lock
+lock: ## Re-resolve pyproject.toml's dependencies and pin them in requirements.lock
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --disable-pip-version-check '.[dev]'
+	.venv-lock/bin/python -m pip freeze --exclude frontdesk --disable-pip-version-check > requirements.lock
+	rm -rf .venv-lock build *.egg-info
 
 clean: ## Remove the virtualenv (keeps .data/)
 	rm -rf $(VENV)

@@ -35,7 +35,11 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         if not settings.retell_api_key:
             log.warning("webhooks.unsigned", detail="ALLOW_UNSIGNED_WEBHOOKS is on: demo only")
-        database_url = settings.database_url or await start_embedded_postgres(settings.data_dir)
+        embedded = None
+        database_url = settings.database_url
+        if database_url is None:
+            embedded = await start_embedded_postgres(settings.data_dir)
+            database_url = embedded.uri
         pool = await asyncpg.create_pool(database_url, min_size=1, max_size=10)
         try:
             async with pool.acquire() as connection:
@@ -50,6 +54,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             app.state.frontdesk = AppState(settings=settings, pool=pool, deps=deps)
             log.info(
                 "app.started",
+                url=f"http://{settings.host}:{settings.port}",
                 business=business.id,
                 database="external" if settings.database_url else "embedded",
                 calendar="local",
@@ -58,6 +63,8 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             await calendar.aclose()
         finally:
             await pool.close()
+            if embedded is not None:
+                await embedded.stop()
 
     return Litestar(
         route_handlers=[

@@ -52,7 +52,11 @@ async def server_url() -> AsyncIterator[str]:
         return
     with tempfile.TemporaryDirectory(prefix="frontdesk-pg-") as directory:
         os.chmod(directory, 0o755)  # noqa: PTH101, S103 - pgserver runs postgres as another user
-        yield await start_embedded_postgres(Path(directory))
+        embedded = await start_embedded_postgres(Path(directory))
+        try:
+            yield embedded.uri
+        finally:
+            await embedded.stop()
 
 
 @pytest.fixture(scope="session")
@@ -61,7 +65,7 @@ async def database_url(server_url: str) -> AsyncIterator[str]:
     name = f"frontdesk_test_{secrets.token_hex(4)}"
     admin = await asyncpg.connect(server_url)
     await admin.execute(f'create database "{name}"')
-    url = _with_database(server_url, name)
+    url = with_database(server_url, name)
     connection = await asyncpg.connect(url)
     await apply_migrations(connection, MIGRATIONS)
     await connection.close()
@@ -72,7 +76,8 @@ async def database_url(server_url: str) -> AsyncIterator[str]:
         await admin.close()
 
 
-def _with_database(url: str, name: str) -> str:
+def with_database(url: str, name: str) -> str:
+    """``url`` with its database swapped; the query (a socket ``host=``) is kept."""
     base, _, query = url.partition("?")
     base = base.rsplit("/", 1)[0] + "/" + name
     return f"{base}?{query}" if query else base

@@ -7,16 +7,14 @@ import asyncio
 import asyncpg
 
 from app.db.migrations import apply_migrations
-from tests.conftest import MIGRATIONS
+from tests.conftest import MIGRATIONS, with_database
 
 
 async def test_migrations_apply_once_even_when_instances_start_together(server_url: str) -> None:
     admin = await asyncpg.connect(server_url)
     await admin.execute('drop database if exists "frontdesk_migrate_test" with (force)')
     await admin.execute('create database "frontdesk_migrate_test"')
-    url = server_url.rsplit("/", 1)[0].split("?", maxsplit=1)[0] + "/frontdesk_migrate_test"
-    if "?" in server_url:
-        url += "?" + server_url.split("?", 1)[1]
+    url = with_database(server_url, "frontdesk_migrate_test")
     try:
         connections = [await asyncpg.connect(url) for _ in range(3)]
         applied = await asyncio.gather(*(apply_migrations(c, MIGRATIONS) for c in connections))
