@@ -36,6 +36,6 @@ def _start(pgdata: Path) -> EmbeddedPostgres:
 
 
 def _stop(server: Any) -> None:
-    from pgserver._commands import pg_ctl  # noqa: PLC0415
+    from pgserver._commands import pg_ctl  # type: ignore[attr-defined]  # noqa: PLC0415
 
     pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)
