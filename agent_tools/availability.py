@@ -83,6 +83,7 @@ class SlotQuery:
     not_after: int  # the booking horizon
     busy: Sequence[Interval]  # merged, sorted (see :func:`merge`)
     full_days: frozenset[date] = frozenset()  # days at their appointment cap
+    daily: tuple[time, time] | None = None  # on each day, only starts in this wall-clock span
 
 
 def iter_slots(business: Business, query: SlotQuery) -> Iterator[int]:
@@ -104,17 +105,30 @@ def iter_slots(business: Business, query: SlotQuery) -> Iterator[int]:
     last_day = datetime.fromtimestamp(high, zone).date()
     while day <= last_day:
         if day not in query.full_days:
+            day_low, day_high = _daily_bounds(day, query.daily, zone)
             for open_start, open_end, grid in _day_grid(business, day, step):
                 for start in grid:
                     end = start + duration
-                    if start < low or end > open_end or start < open_start:
+                    if start < low or end > open_end or start < open_start or start < day_low:
                         continue
                     if start >= high:
                         return
+                    if start >= day_high:
+                        break
                     if _overlaps_busy(busy, busy_starts, start - before, end + after):
                         continue
                     yield start
         day += timedelta(days=1)
+
+
+def _daily_bounds(day: date, daily: tuple[time, time] | None, zone: ZoneInfo) -> tuple[int, int]:
+    if daily is None:
+        return 0, 2**62
+    since, until = daily
+    low = resolve_wall(datetime.combine(day, since), zone)
+    if until == END_OF_DAY:
+        return low, resolve_wall(datetime.combine(day + timedelta(days=1), time(0)), zone)
+    return low, resolve_wall(datetime.combine(day, until), zone)
 
 
 def _overlaps_busy(busy: Sequence[Interval], starts: list[int], low: int, high: int) -> bool:

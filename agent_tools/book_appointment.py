@@ -30,7 +30,7 @@ from agent_tools.errors import (
 )
 from agent_tools.offers import Search, choose_service, open_search, parse_slot_id
 from agent_tools.ports import Appointment, Booking, CallContext, Deps, SlotConflictError
-from agent_tools.when import parse_instant
+from agent_tools.when import resolve_start
 from calendar_adapter.protocol import CalendarUnavailableError, NewEvent
 
 
@@ -45,7 +45,8 @@ class BookAppointmentArgs(BaseModel):
     start: str | None = Field(
         default=None,
         max_length=64,
-        description="Or the exact start as ISO 8601 local time, e.g. 2027-03-15T14:00.",
+        description="Or the exact start: ISO 8601 local time (2027-03-15T14:00) or the "
+        "caller's words naming one time ('tomorrow at 2:30 PM').",
     )
     service: str | None = Field(default=None, max_length=100, description="The service by name.")
     name: str = Field(min_length=1, max_length=100, description="The caller's full name.")
@@ -82,7 +83,7 @@ async def book_appointment(
     args: BookAppointmentArgs, call: CallContext, deps: Deps
 ) -> BookAppointmentReply:
     business = deps.business
-    service, start = _requested(args, deps)
+    service, start = _requested(args, call, deps)
     phone = normalize_phone(args.phone or call.from_number)
     if phone is None and not args.email:
         raise InvalidArguments("What's the best phone number to reach you at?", field="phone")
@@ -131,7 +132,9 @@ async def book_appointment(
     return _reply(appointment, search)
 
 
-def _requested(args: BookAppointmentArgs, deps: Deps) -> tuple[Service, datetime]:
+def _requested(
+    args: BookAppointmentArgs, call: CallContext, deps: Deps
+) -> tuple[Service, datetime]:
     business = deps.business
     if args.slot_id:
         service, start = parse_slot_id(args.slot_id, business)
@@ -141,9 +144,8 @@ def _requested(args: BookAppointmentArgs, deps: Deps) -> tuple[Service, datetime
                 field="service",
             )
         return service, start
-    return choose_service(business, args.service), parse_instant(
-        args.start or "", business.timezone
-    )
+    start = resolve_start(args.start or "", call.started_at or deps.clock(), business)
+    return choose_service(business, args.service), start
 
 
 def _check_bookable(search: Search, start: datetime) -> None:

@@ -14,10 +14,11 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from agent_tools.errors import ConfigError
+from agent_tools.phrases import END, Conventions
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _RANGE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
-END_OF_DAY = time.max  # "24:00" in config: open until midnight
+END_OF_DAY = END  # "24:00" in config: open until midnight
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,15 @@ class Business:
     closures: frozenset[date] = frozenset()
     special_hours: Mapping[date, tuple[OpenRange, ...]] = field(default_factory=dict)
     calendar_id: str = "primary"
+    conventions: Conventions = field(default_factory=Conventions)
+
+    def opening_span(self, day: date) -> tuple[time, time] | None:
+        """From the first opening to the last closing of ``day``; for a closed day, the
+        widest span of a usual week (so "at 3" still reads as 3 PM on a Sunday)."""
+        ranges = self.hours_on(day) or tuple(r for rs in self.weekly_hours.values() for r in rs)
+        if not ranges:
+            return None
+        return min(r.start for r in ranges), max(r.end for r in ranges)
 
     def hours_on(self, day: date) -> tuple[OpenRange, ...]:
         """Opening ranges for a local date: closures win, then special hours, then the week."""
@@ -114,6 +124,7 @@ def business_from_mapping(data: Mapping[str, Any]) -> Business:
         ),
         special_hours=_special_hours(_list(data, "special_hours")),
         calendar_id=_string(data.get("calendar", {}), "id", "calendar.id", default="primary"),
+        conventions=_conventions(data.get("conventions", {}), data.get("day_parts", {})),
     )
 
 
@@ -250,3 +261,22 @@ def _special_hours(items: Sequence[Any]) -> dict[date, tuple[OpenRange, ...]]:
         day = _date(item, f"special_hours[{i}]")
         special[day] = _ranges(item.get("hours"), f"special_hours[{i}].hours")
     return special
+
+
+def _conventions(data: Any, day_parts: Any) -> Conventions:
+    if not isinstance(data, Mapping) or not isinstance(day_parts, Mapping):
+        raise ConfigError("conventions / day_parts: must be tables")
+    defaults = Conventions()
+    date_order = data.get("date_order", defaults.date_order)
+    if date_order not in ("mdy", "dmy"):
+        raise ConfigError('conventions.date_order: use "mdy" (3/20 is March 20) or "dmy"')
+    next_weekday = data.get("next_weekday", defaults.next_weekday)
+    if next_weekday not in ("following_week", "upcoming"):
+        raise ConfigError('conventions.next_weekday: use "following_week" or "upcoming"')
+    parts = dict(defaults.day_parts)
+    for name, value in day_parts.items():
+        if name not in parts:
+            raise ConfigError(f"day_parts.{name}: unknown; known are {', '.join(sorted(parts))}")
+        (span,) = _ranges([value], f"day_parts.{name}")
+        parts[name] = (span.start, span.end)
+    return Conventions(date_order=date_order, next_weekday=next_weekday, day_parts=parts)

@@ -19,8 +19,9 @@ class FindSlotsArgs(BaseModel):
     when: str | None = Field(
         default=None,
         max_length=200,
-        description="When the caller wants to come, as an ISO 8601 date (2027-03-15), "
-        "date-time (2027-03-15T14:00) or interval (start/end), in the business's local time. "
+        description="When the caller wants to come, in the caller's words or ISO 8601: "
+        "'tomorrow morning', 'next Tuesday after lunch', 'March 20 between 1 and 3', "
+        "'this weekend', '2027-03-15', '2027-03-15T14:00'. Local to the business. "
         "Leave empty for the earliest availability.",
     )
     service: str | None = Field(
@@ -47,7 +48,7 @@ async def find_slots(args: FindSlotsArgs, call: CallContext, deps: Deps) -> Find
     business = deps.business
     service = choose_service(business, args.service)
     now = deps.clock()
-    window = resolve_when(args.when, call.started_at or now, business.timezone)
+    window = resolve_when(args.when, call.started_at or now, business)
     search = await open_search(deps, service, now)
 
     window_out = None
@@ -68,7 +69,8 @@ async def find_slots(args: FindSlotsArgs, call: CallContext, deps: Deps) -> Find
                 "Would a date before then work?"
             )
 
-    starts = spread(search.starts(low, high), args.limit, business.timezone)
+    daily = window.daily if window is not None else None
+    starts = spread(search.starts(low, high, daily), args.limit, business.timezone)
     if starts:
         return FindSlotsReply(
             message=f"I have {search.say(starts)}. Which would you like?",

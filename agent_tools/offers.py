@@ -6,7 +6,7 @@ import asyncio
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from pydantic import BaseModel
 
@@ -62,6 +62,7 @@ class Search:
     service: Service
     now: datetime
     busy: list[Interval]
+    full_days: frozenset[date] = frozenset()
 
     @property
     def today(self) -> date:
@@ -75,13 +76,15 @@ class Search:
     def horizon(self) -> int:
         return int((self.now + timedelta(days=self.business.rules.max_days_ahead)).timestamp())
 
-    def starts(self, start: int, end: int) -> Iterable[int]:
+    def starts(self, start: int, end: int, daily: tuple[time, time] | None = None) -> Iterable[int]:
         query = SlotQuery(
             service=self.service,
             window=Interval(start, end),
             not_before=self.not_before,
             not_after=self.horizon,
             busy=self.busy,
+            full_days=self.full_days,
+            daily=daily,
         )
         return iter_slots(self.business, query)
 
@@ -109,12 +112,25 @@ async def open_search(deps: Deps, service: Service, now: datetime) -> Search:
     business = deps.business
     start = now - service.duration - service.buffer_after
     end = now + timedelta(days=business.rules.max_days_ahead + 1)
-    calendar_busy, store_busy = await asyncio.gather(
+    calendar_busy, store_busy, full_days = await asyncio.gather(
         deps.calendar.busy([business.calendar_id], start, end),
         deps.store.blocked(business.id, business.calendar_id, start, end),
+        _full_days(deps, start, end),
     )
     busy = merge(Interval.of(s, e) for s, e in (*calendar_busy, *store_busy))
-    return Search(business, service, now, busy)
+    return Search(business, service, now, busy, full_days)
+
+
+async def _full_days(deps: Deps, start: datetime, end: datetime) -> frozenset[date]:
+    """Local dates that reached the business's cap on appointments (if it has one)."""
+    business = deps.business
+    cap = business.rules.max_per_day
+    if cap is None:
+        return frozenset()
+    counts = await deps.store.count_by_day(
+        business.id, business.calendar_id, start, end, business.timezone.key
+    )
+    return frozenset(day for day, count in counts.items() if count >= cap)
 
 
 def choose_service(business: Business, name: str | None) -> Service:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from agent_tools.business import Business
@@ -52,6 +52,12 @@ class AppointmentStore(Protocol):
         self, business_id: str, calendar_id: str, start: datetime, end: datetime
     ) -> list[tuple[datetime, datetime]]:
         """Blocked spans (appointment plus buffers) of active appointments overlapping."""
+        ...
+
+    async def count_by_day(
+        self, business_id: str, calendar_id: str, start: datetime, end: datetime, zone: str
+    ) -> dict[date, int]:
+        """Active appointments per local date (in IANA ``zone``) starting in ``[start, end)``."""
         ...
 
     async def reserve(self, booking: Booking) -> Appointment:

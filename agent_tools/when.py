@@ -1,35 +1,32 @@
 """Turning the ``when`` a caller or LLM sends into an exact window in the business's zone.
 
-Pure: the reference instant (the call's start) and the zone come in as arguments, so the same
-request always resolves to the same window.
+Pure: the reference instant (the call's start) comes in as an argument, so a retried request
+resolves to the same window. ISO 8601 is read first; anything else goes to the phrase reader.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from agent_tools import speech
 from agent_tools.availability import wall_to_seconds
+from agent_tools.business import Business
 from agent_tools.errors import UnclearTime
+from agent_tools.phrases import END, MIDNIGHT, Hours, Phrase, read_phrase
 
 
 @dataclass(frozen=True, slots=True)
 class Window:
-    """Slot starts wanted in ``[start, end)``; ``phrase`` says it aloud ("on Monday, March 15")."""
+    """Slot starts wanted in ``[start, end)``, and on each day within ``daily`` (wall clock)
+    when set; ``phrase`` says it aloud ("tomorrow in the morning")."""
 
     start: datetime
     end: datetime
     phrase: str
-
-
-def day_window(day: date, zone: ZoneInfo, today: date) -> Window:
-    return Window(
-        start=local_instant(datetime.combine(day, time(0)), zone),
-        end=local_instant(datetime.combine(day + timedelta(days=1), time(0)), zone),
-        phrase=_on(day, today),
-    )
+    daily: tuple[time, time] | None = None
 
 
 def local_instant(wall: datetime, zone: ZoneInfo) -> datetime:
@@ -37,19 +34,34 @@ def local_instant(wall: datetime, zone: ZoneInfo) -> datetime:
     return wall.replace(tzinfo=zone).astimezone(zone)
 
 
-def resolve_when(text: str | None, reference: datetime, zone: ZoneInfo) -> Window | None:
+def resolve_when(text: str | None, reference: datetime, business: Business) -> Window | None:
     """The window for ``text``; None means "the earliest availability"."""
     if text is None or not text.strip():
         return None
+    zone = business.timezone
+    local_now = reference.astimezone(zone)
+    today = local_now.date()
     cleaned = text.strip()
-    today = reference.astimezone(zone).date()
     window = _iso(cleaned, zone, today)
-    if window is None:
+    if window is not None:
+        return window
+    hours = Hours(opening=business.opening_span)
+    phrase = read_phrase(cleaned, today, local_now.time(), hours, business.conventions)
+    return None if phrase is None else _window(phrase, zone, today)
+
+
+def resolve_start(text: str, reference: datetime, business: Business) -> datetime:
+    """The exact start a booking asks for: ISO 8601, or a phrase naming one time on one day
+    ("tomorrow at 2:30 PM"). Anything wider asks which time."""
+    if text.strip()[:4].isdigit() and ("T" in text.upper() or " " in text.strip()):
+        return parse_instant(text, business.timezone)
+    window = resolve_when(text, reference, business)
+    is_one_time = window is not None and window.end - window.start <= timedelta(minutes=1)
+    if window is None or not is_one_time:
         raise UnclearTime(
-            "Sorry, I didn't catch which day or time you'd like. Could you tell me the date?",
-            heard=cleaned,
+            "Which exact time would you like? I can read you the open times first.", heard=text
         )
-    return window
+    return window.start
 
 
 def parse_instant(text: str, zone: ZoneInfo) -> datetime:
@@ -72,33 +84,79 @@ def parse_instant(text: str, zone: ZoneInfo) -> datetime:
     return value.astimezone(zone)
 
 
+def _wall(day: date, moment: time) -> datetime:
+    if moment == END:
+        return datetime.combine(day + timedelta(days=1), MIDNIGHT)
+    return datetime.combine(day, moment)
+
+
+def _window(phrase: Phrase, zone: ZoneInfo, today: date) -> Window:
+    if phrase.exact and wall_to_seconds(_wall(phrase.first, phrase.since), zone) is None:
+        raise UnclearTime(
+            f"The clocks change that night, so {speech.clock(_wall(phrase.first, phrase.since))}"
+            " doesn't exist on that day. Would an hour later work?",
+            heard=str(phrase.since),
+        )
+    whole_days = (phrase.since, phrase.until) == (MIDNIGHT, END)
+    return Window(
+        start=local_instant(_wall(phrase.first, phrase.since), zone),
+        end=local_instant(_wall(phrase.last, phrase.until), zone),
+        phrase=_say(phrase, today),
+        daily=None if whole_days or phrase.first == phrase.last else (phrase.since, phrase.until),
+    )
+
+
+def _say(phrase: Phrase, today: date) -> str:
+    days = _on(phrase.first, today)
+    if phrase.last != phrase.first:
+        days = f"between {speech.day(phrase.first, today)} and {speech.day(phrase.last, today)}"
+    if (phrase.since, phrase.until) == (MIDNIGHT, END):
+        return days
+    since, until = _wall(today, phrase.since), _wall(today, phrase.until)
+    if phrase.exact:
+        hours = f"at {speech.clock(since)}"
+    elif phrase.since == MIDNIGHT:
+        hours = f"before {speech.clock(until)}"
+    elif phrase.until == END:
+        hours = f"after {speech.clock(since)}"
+    else:
+        hours = f"between {speech.clock(since)} and {speech.clock(until)}"
+    return f"{days} {hours}"
+
+
 def _iso(text: str, zone: ZoneInfo, today: date) -> Window | None:
-    if "/" in text:
+    if re.fullmatch(r"\d{4}-[^/\s]+/\d{4}-[^/\s]+", text):
         first, _, second = text.partition("/")
-        try:
-            start, end = parse_instant(first, zone), parse_instant(second, zone)
-        except UnclearTime:
-            return None
+        start, end = parse_instant(first, zone), parse_instant(second, zone)
         if end <= start:
-            return None
+            raise UnclearTime("Sorry, that time range ends before it starts.", heard=text)
         return Window(
-            start, end, f"between {speech.moment(start, today)} and {speech.moment(end, today)}"
+            start,
+            end,
+            f"between {speech.moment(start, today)} and {speech.moment(end, today)}",
         )
     try:
         day = date.fromisoformat(text)
     except ValueError:
         pass
     else:
-        return day_window(day, zone, today)
-    if "T" not in text.upper() and " " not in text:
+        return Window(
+            local_instant(_wall(day, MIDNIGHT), zone),
+            local_instant(_wall(day, END), zone),
+            _on(day, today),
+        )
+    if "T" not in text.upper() or not text[:4].isdigit():
         return None
     try:
         datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return None
     start = parse_instant(text, zone)  # ISO, but maybe a wall time the clocks skip: say so
-    end_of_day = day_window(start.date(), zone, today).end
-    return Window(start, end_of_day, f"from {speech.moment(start, today)}")
+    return Window(
+        start,
+        local_instant(_wall(start.date(), END), zone),
+        f"from {speech.moment(start, today)}",
+    )
 
 
 def _on(day: date, today: date) -> str:

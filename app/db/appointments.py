@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import asyncpg
 from asyncpg.exceptions import ExclusionViolationError
@@ -33,6 +33,21 @@ class PostgresAppointmentStore:
             end,
         )
         return [(r["s"], r["e"]) for r in rows]
+
+    async def count_by_day(
+        self, business_id: str, calendar_id: str, start: datetime, end: datetime, zone: str
+    ) -> dict[date, int]:
+        key = await self._calendar_key(business_id, calendar_id)
+        rows = await self._pool.fetch(
+            "select (starts_at at time zone $4)::date as day, count(*) as n from appointments"
+            " where calendar_id = $1 and status <> 'cancelled' and starts_at >= $2"
+            " and starts_at < $3 group by 1",
+            key,
+            start,
+            end,
+            zone,
+        )
+        return {r["day"]: r["n"] for r in rows}
 
     async def reserve(self, booking: Booking) -> Appointment:
         key = await self._calendar_key(booking.business_id, booking.calendar_id)

@@ -22,6 +22,7 @@ from agent_tools.errors import (
     OutsideHours,
     SlotTaken,
     TooSoon,
+    UnclearTime,
 )
 from agent_tools.find_slots import FindSlotsArgs, find_slots
 from agent_tools.ports import CallContext, Deps
@@ -139,3 +140,13 @@ def test_identifiers_are_random_and_event_ids_are_valid_for_google() -> None:
 )
 def test_phone_numbers_are_normalized(raw: str | None, normal: str | None) -> None:
     assert normalize_phone(raw) == normal
+
+
+async def test_a_start_in_the_callers_words_books_that_exact_time(deps: Deps) -> None:
+    reply = await book_appointment(book(start="tomorrow at 2:30 PM"), CALL, deps)
+    assert reply.appointment.start == "2027-03-11T14:30:00-05:00"
+
+
+async def test_a_start_that_is_not_one_time_asks_which(deps: Deps) -> None:
+    with pytest.raises(UnclearTime, match="Which exact time"):
+        await book_appointment(book(start="tomorrow morning"), CALL, deps)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from agent_tools.book_appointment import BookAppointmentArgs, book_appointment
 from agent_tools.errors import TooFarAhead, TooSoon, UnclearTime, UnknownService
 from agent_tools.find_slots import FindSlotsArgs, find_slots
-from agent_tools.ports import CallContext, Deps
+from agent_tools.ports import Booking, CallContext, Deps
 from calendar_adapter.protocol import NewEvent
 
 NY = ZoneInfo("America/New_York")
@@ -97,3 +99,63 @@ async def test_the_window_resolves_against_the_call_start(deps: Deps) -> None:
     earlier = CallContext(started_at=datetime(2027, 3, 10, 14, tzinfo=NY) - timedelta(days=0))
     reply = await find_slots(FindSlotsArgs(when="2027-03-12T14:00"), earlier, deps)
     assert reply.slots[0].start == "2027-03-12T14:00:00-05:00"
+
+
+async def test_a_spoken_phrase_searches_only_what_it_says(deps: Deps) -> None:
+    reply = await find_slots(FindSlotsArgs(when="next Tuesday after lunch"), CALL, deps)
+    assert reply.window is not None
+    assert reply.window.start == "2027-03-16T13:30:00-04:00"
+    starts = [datetime.fromisoformat(s.start) for s in reply.slots]
+    assert starts
+    assert all(
+        s.date().isoformat() == "2027-03-16" and s.hour * 60 + s.minute >= 13 * 60 + 30
+        for s in starts
+    )
+    assert reply.message.startswith("I have Tuesday, March 16 at 1:30 PM")
+
+
+async def test_a_daily_span_over_several_days_keeps_to_those_hours(deps: Deps) -> None:
+    reply = await find_slots(
+        FindSlotsArgs(when="sometime next week in the afternoon", limit=5), CALL, deps
+    )
+    starts = [datetime.fromisoformat(s.start) for s in reply.slots]
+    assert len(starts) == 5
+    assert all(12 <= s.hour < 17 for s in starts)
+    # Monday to Thursday afternoons (Friday the 19th is closed): each day is offered first.
+    assert len({s.date() for s in starts}) == 4
+
+
+async def test_reservations_still_being_booked_are_busy(deps: Deps) -> None:
+    store = deps.store
+    start = datetime(2027, 3, 11, 9, tzinfo=NY)
+    await store.reserve(
+        Booking(
+            "apt_pending",
+            "test-dental",
+            "primary",
+            "Cleaning",
+            start,
+            start + timedelta(hours=1),
+            start,
+            start + timedelta(hours=1, minutes=10),
+            "Someone",
+            None,
+            None,
+            None,
+            "call_x",
+        )
+    )
+    reply = await find_slots(FindSlotsArgs(when="2027-03-11", limit=1), CALL, deps)
+    assert reply.slots[0].start == "2027-03-11T10:15:00-05:00"
+
+
+async def test_a_day_at_its_appointment_cap_is_not_offered(deps: Deps) -> None:
+    capped = replace(deps.business, rules=replace(deps.business.rules, max_per_day=1))
+    capped_deps = replace(deps, business=capped)
+    booked = await find_slots(FindSlotsArgs(when="2027-03-11", limit=1), CALL, capped_deps)
+    await book_appointment(
+        BookAppointmentArgs(name="Ada", slot_id=booked.slots[0].slot_id), CALL, capped_deps
+    )
+    after = await find_slots(FindSlotsArgs(when="2027-03-11"), CALL, capped_deps)
+    assert after.slots == []
+    assert all(not a.start.startswith("2027-03-11") for a in after.alternatives)
