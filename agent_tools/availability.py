@@ -31,10 +31,6 @@ class Interval(NamedTuple):
     start: int
     end: int
 
-    @classmethod
-    def of(cls, start: datetime, end: datetime) -> Interval:
-        return cls(int(start.timestamp()), int(end.timestamp()))
-
 
 def to_datetime(seconds: int, zone: ZoneInfo) -> datetime:
     return datetime.fromtimestamp(seconds, zone)

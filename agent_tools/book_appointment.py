@@ -26,6 +26,7 @@ from agent_tools.errors import (
     OutsideHours,
     SlotTaken,
     TooFarAhead,
+    ToolError,
     TooSoon,
 )
 from agent_tools.offers import Search, choose_service, open_search, parse_slot_id
@@ -87,8 +88,10 @@ async def book_appointment(
     phone = normalize_phone(args.phone or call.from_number)
     if phone is None and not args.email:
         raise InvalidArguments("What's the best phone number to reach you at?", field="phone")
-    search = await open_search(deps, service, deps.clock())
-    _check_bookable(search, start)
+    now = deps.clock()
+    search = await open_search(deps, service, now, around=start)
+    if not search.offers_start(start):
+        raise _refusal(await open_search(deps, service, now), start)
 
     end = start + service.duration
     appointment_id = new_appointment_id()
@@ -148,33 +151,32 @@ def _requested(
     return choose_service(business, args.service), start
 
 
-def _check_bookable(search: Search, start: datetime) -> None:
+def _refusal(search: Search, start: datetime) -> ToolError:
+    """Why ``start`` cannot be booked, with the nearest times that can."""
     at = utc_seconds(start)
-    if any(s == at for s in search.starts(at, at + 1)):
-        return
     rules = search.business.rules
     if at < search.not_before:
         minutes = int(rules.min_notice.total_seconds() // 60)
         earliest = search.nearest(search.not_before, 2)
-        raise TooSoon(
+        return TooSoon(
             f"I need at least {minutes} minutes' notice. The earliest I have is "
             f"{search.say(earliest)}.",
             alternatives=[o.model_dump() for o in search.offers(earliest)],
         )
     if at >= search.horizon:
-        raise TooFarAhead(
+        return TooFarAhead(
             f"I can only book up to {rules.max_days_ahead} days ahead. "
             "Would a date before then work?"
         )
     unbusy = Search(search.business, search.service, search.now, busy=[])
-    if not any(s == at for s in unbusy.starts(at, at + 1)):
+    if not unbusy.offers_start(start):
         nearby = search.nearest(at)
-        raise OutsideHours(
+        return OutsideHours(
             "We're not open for that time"
             + (f"; the nearest openings are {search.say(nearby)}." if nearby else "."),
             alternatives=[o.model_dump() for o in search.offers(nearby)],
         )
-    raise _taken(search, start)
+    return _taken(search, start)
 
 
 def _taken(search: Search, start: datetime) -> SlotTaken:

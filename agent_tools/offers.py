@@ -11,7 +11,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from pydantic import BaseModel
 
 from agent_tools import speech
-from agent_tools.availability import Interval, SlotQuery, iter_slots, merge, spread, to_datetime
+from agent_tools.availability import (
+    Interval,
+    SlotQuery,
+    iter_slots,
+    merge,
+    spread,
+    to_datetime,
+    utc_seconds,
+)
 from agent_tools.business import Business, Service
 from agent_tools.errors import InvalidArguments, UnknownService
 from agent_tools.ports import Deps
@@ -91,6 +99,10 @@ class Search:
     def offers(self, starts: Iterable[int]) -> list[SlotOffer]:
         return [offer(self.service, s, self.business, self.today) for s in starts]
 
+    def offers_start(self, start: datetime) -> bool:
+        at = utc_seconds(start)
+        return any(s == at for s in self.starts(at, at + 1))
+
     def say(self, starts: Iterable[int]) -> str:
         zone = self.business.timezone
         return speech.choices([to_datetime(s, zone) for s in starts], self.today)
@@ -106,18 +118,23 @@ class Search:
         return ([before] if before is not None else []) + after
 
 
-async def open_search(deps: Deps, service: Service, now: datetime) -> Search:
-    """Load busy time from the calendar and our own appointments, concurrently, up to the
-    horizon: one round trip each, whatever the window, so alternatives cost nothing more."""
+async def open_search(
+    deps: Deps, service: Service, now: datetime, around: datetime | None = None
+) -> Search:
+    """Load busy time from the calendar and our own appointments, concurrently: up to the
+    horizon (one round trip each, whatever the window, so alternatives cost nothing more), or
+    only the day either side of ``around`` when a single start is to be checked."""
     business = deps.business
     start = now - service.duration - service.buffer_after
     end = now + timedelta(days=business.rules.max_days_ahead + 1)
+    if around is not None:
+        start, end = max(start, around - timedelta(days=1)), around + timedelta(days=1)
     calendar_busy, store_busy, full_days = await asyncio.gather(
         deps.calendar.busy([business.calendar_id], start, end),
         deps.store.blocked(business.id, business.calendar_id, start, end),
         _full_days(deps, start, end),
     )
-    busy = merge(Interval.of(s, e) for s, e in (*calendar_busy, *store_busy))
+    busy = merge([*calendar_busy, *store_busy])
     return Search(business, service, now, busy, full_days)
 
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from agent_tools.business import Business
-from calendar_adapter.protocol import Calendar
+from calendar_adapter.protocol import BusySpan, Calendar
 
 
 class SlotConflictError(Exception):
@@ -50,8 +50,9 @@ class Appointment:
 class AppointmentStore(Protocol):
     async def blocked(
         self, business_id: str, calendar_id: str, start: datetime, end: datetime
-    ) -> list[tuple[datetime, datetime]]:
-        """Blocked spans (appointment plus buffers) of active appointments overlapping."""
+    ) -> list[BusySpan]:
+        """Blocked spans (appointment plus buffers, POSIX seconds) of active appointments
+        overlapping ``[start, end)``."""
         ...
 
     async def count_by_day(

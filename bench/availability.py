@@ -1,4 +1,5 @@
-"""The pure slot computation: a 60-day horizon, 2,000 busy intervals, a 15-minute grid.
+"""The pure core: slot computation over a 60-day horizon with 2,000 busy intervals and a
+15-minute grid, and reading a time phrase.
 
 python -m bench.availability
 """
@@ -10,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from agent_tools.availability import Interval, SlotQuery, iter_slots, merge, spread
+from agent_tools.when import resolve_when
 from app.business_config import load_business
 from bench.stats import machine, summary, time_ms
 
@@ -56,6 +58,9 @@ def main() -> None:
         )
         return spread(iter_slots(business, late), 3, business.timezone)
 
+    def parse_phrase() -> object:
+        return resolve_when("next Tuesday after lunch", NOW, business)
+
     print(f"machine: {machine()}")
     print(
         f"busy intervals: {len(raw)} raw, {len(busy)} merged; "
@@ -67,6 +72,7 @@ def main() -> None:
         ("find_slots one day", one_day),
         ("find_slots first 50 days full", nothing_free_until_late),
         ("enumerate every slot in 60 days", whole_horizon),
+        ("read 'next Tuesday after lunch'", parse_phrase),
     ]:
         for _ in range(20):
             action()  # warm up

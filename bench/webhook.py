@@ -1,7 +1,8 @@
 """Whole tool calls on the embedded defaults: signed HTTP requests to a running `python -m app`
-(embedded Postgres, local calendar), timed at the client over a kept-alive connection.
+(embedded Postgres, local calendar seeded with 2,000 busy events over the 60-day horizon), timed
+at the client over a kept-alive connection.
 
-    python -m bench.webhook [--calls 300] [--bookings 100]
+    python -m bench.webhook [--calls 300] [--bookings 100] [--busy 2000]
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -54,6 +56,25 @@ def signed(
     return elapsed, response.json()
 
 
+def seed_calendar(path: Path, count: int) -> None:
+    """Short events scattered over the next 60 days, as a busy practice's calendar looks."""
+    rng = random.Random(7)
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    events = {}
+    for index in range(count):
+        start = now + timedelta(minutes=5 * rng.randrange(0, 60 * 24 * 12))
+        end = start + timedelta(minutes=rng.choice([15, 30, 45]))
+        events[f"primary/seed{index}"] = {
+            "calendar_id": "primary",
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "summary": "Busy",
+            "description": "",
+            "appointment_id": "",
+        }
+    path.write_text(json.dumps({"events": events}), encoding="utf-8")
+
+
 def wait_ready(base: str, server: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -71,11 +92,13 @@ def wait_ready(base: str, server: subprocess.Popen[bytes]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--calls", type=int, default=300)
-    parser.add_argument("--bookings", type=int, default=100)
+    parser.add_argument("--bookings", type=int, default=60)
+    parser.add_argument("--busy", type=int, default=2000)
     options = parser.parse_args()
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="frontdesk-bench-") as data_dir:
         Path(data_dir).chmod(0o755)
+        seed_calendar(Path(data_dir) / "local-calendar.json", options.busy)
         env = {
             **os.environ,
             "PORT": str(port),
@@ -95,14 +118,16 @@ def main() -> None:
                     signed(client, "find_slots", {"when": None}, f"f{i}")[0]
                     for i in range(options.calls)
                 ]
-                next_week = (datetime.now(UTC).date() + timedelta(days=7)).isoformat()
                 days = [
-                    signed(client, "find_slots", {"when": next_week}, f"d{i}")[0]
+                    signed(client, "find_slots", {"when": "next Tuesday after lunch"}, f"d{i}")[0]
                     for i in range(options.calls)
                 ]
                 books = []
                 for i in range(options.bookings):
-                    _, found = signed(client, "find_slots", {"limit": 1}, f"b{i}")
+                    _, found = signed(
+                        client, "find_slots", {"limit": 1, "service": "checkup"}, f"b{i}"
+                    )
+                    assert found["ok"], found
                     slot = found["slots"][0]["slot_id"]
                     elapsed, booked = signed(
                         client, "book_appointment", {"slot_id": slot, "name": f"Bench {i}"}, f"b{i}"
@@ -112,9 +137,12 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=20)
-    print(f"machine: {machine()}; embedded Postgres, local calendar, signed requests")
+    print(
+        f"machine: {machine()}; embedded Postgres, local calendar with {options.busy} busy "
+        "events, signed requests"
+    )
     print(f"{'find_slots (earliest)':28s} {summary(finds)}")
-    print(f"{'find_slots (one day)':28s} {summary(days)}")
+    print(f"{'find_slots (next Tue p.m.)':28s} {summary(days)}")
     print(f"{'book_appointment':28s} {summary(books)}")
 
 

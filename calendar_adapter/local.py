@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from calendar_adapter.protocol import NewEvent
+from calendar_adapter.protocol import BusySpan, NewEvent
 
 
 class LocalCalendar:
@@ -24,21 +24,19 @@ class LocalCalendar:
         if path.exists():
             self._events = json.loads(path.read_text(encoding="utf-8")).get("events", {})
         # Parsed once: busy() runs on every find_slots call and must not re-parse ISO strings.
-        self._spans = {
-            key: (datetime.fromisoformat(e["start"]), datetime.fromisoformat(e["end"]))
-            for key, e in self._events.items()
-        }
+        self._spans = {key: _span(e["start"], e["end"]) for key, e in self._events.items()}
 
     async def busy(
         self, calendar_ids: Sequence[str], start: datetime, end: datetime
-    ) -> list[tuple[datetime, datetime]]:
+    ) -> list[BusySpan]:
         wanted = set(calendar_ids)
+        low, high = int(start.timestamp()), int(end.timestamp())
         return [
             span
             for key, span in self._spans.items()
-            if self._events[key].get("calendar_id", "primary") in wanted
-            and span[0] < end
-            and span[1] > start
+            if span[0] < high
+            and span[1] > low
+            and self._events[key].get("calendar_id", "primary") in wanted
         ]
 
     async def create_event(self, calendar_id: str, event: NewEvent) -> None:
@@ -54,7 +52,7 @@ class LocalCalendar:
                 "description": event.description,
                 "appointment_id": event.appointment_id,
             }
-            self._spans[key] = (event.start, event.end)
+            self._spans[key] = (int(event.start.timestamp()), int(event.end.timestamp()))
             await self._save()
 
     async def delete_event(self, calendar_id: str, event_id: str) -> None:
@@ -72,7 +70,9 @@ class LocalCalendar:
         return None
 
     async def _save(self) -> None:
-        text = json.dumps({"events": self._events}, indent=2, sort_keys=True)
+        # One event per line: readable and editable, and several times faster than indent=2.
+        lines = ",\n".join(f"  {json.dumps(k)}: {json.dumps(v)}" for k, v in self._events.items())
+        text = '{"events": {\n' + lines + "\n}}\n"
         await asyncio.to_thread(_write_atomically, self._path, text)
 
 
@@ -81,3 +81,9 @@ def _write_atomically(path: Path, text: str) -> None:
     temporary = path.with_suffix(".tmp")
     temporary.write_text(text, encoding="utf-8")
     temporary.replace(path)
+
+
+def _span(start: str, end: str) -> BusySpan:
+    return int(datetime.fromisoformat(start).timestamp()), int(
+        datetime.fromisoformat(end).timestamp()
+    )

@@ -7,6 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+# Busy time as (start, end) POSIX seconds, end exclusive. A busy calendar yields thousands of
+# spans per search; converting that many aware datetimes costs more than the search itself.
+BusySpan = tuple[int, int]
+
 
 class CalendarUnavailableError(Exception):
     """The calendar could not be read or written in time; the caller should try again."""
@@ -28,7 +32,7 @@ class NewEvent:
 class Calendar(Protocol):
     async def busy(
         self, calendar_ids: Sequence[str], start: datetime, end: datetime
-    ) -> list[tuple[datetime, datetime]]:
+    ) -> list[BusySpan]:
         """Busy spans overlapping ``[start, end)`` across the given calendars."""
         ...
 

@@ -9,10 +9,12 @@ from asyncpg.exceptions import ExclusionViolationError
 from asyncpg.types import Range
 
 from agent_tools.ports import Appointment, Booking, SlotConflictError
+from calendar_adapter.protocol import BusySpan
 
-_COLUMNS = (
-    "a.id, a.business_id, c.external_id, a.service, a.starts_at, a.ends_at, a.status, "
-    "a.customer_name, a.calendar_event_id"
+# Every statement returns these, so a write and its read are one round trip.
+_RETURNING = (
+    "returning id, business_id, (select external_id from calendars c where c.id = calendar_id)"
+    " as external_id, service, starts_at, ends_at, status, customer_name, calendar_event_id"
 )
 
 
@@ -23,10 +25,11 @@ class PostgresAppointmentStore:
 
     async def blocked(
         self, business_id: str, calendar_id: str, start: datetime, end: datetime
-    ) -> list[tuple[datetime, datetime]]:
+    ) -> list[BusySpan]:
         key = await self._calendar_key(business_id, calendar_id)
         rows = await self._pool.fetch(
-            "select lower(blocked) as s, upper(blocked) as e from appointments"
+            "select extract(epoch from lower(blocked))::bigint as s,"
+            " extract(epoch from upper(blocked))::bigint as e from appointments"
             " where calendar_id = $1 and status <> 'cancelled' and blocked && tstzrange($2, $3)",
             key,
             start,
@@ -52,10 +55,11 @@ class PostgresAppointmentStore:
     async def reserve(self, booking: Booking) -> Appointment:
         key = await self._calendar_key(booking.business_id, booking.calendar_id)
         try:
-            await self._pool.execute(
+            row = await self._pool.fetchrow(
                 "insert into appointments (id, business_id, calendar_id, service, starts_at,"
                 " ends_at, blocked, status, customer_name, customer_phone, customer_email, notes,"
-                " call_id) values ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10, $11, $12)",
+                " call_id) values ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10, $11, $12) "
+                + _RETURNING,
                 booking.appointment_id,
                 booking.business_id,
                 key,
@@ -71,16 +75,18 @@ class PostgresAppointmentStore:
             )
         except ExclusionViolationError:
             raise SlotConflictError(booking.appointment_id) from None
-        return await self.get(booking.appointment_id)
+        return _appointment(row)
 
     async def confirm(self, appointment_id: str, calendar_event_id: str) -> Appointment:
-        await self._pool.execute(
+        row = await self._pool.fetchrow(
             "update appointments set status = 'booked', calendar_event_id = $2,"
-            " updated_at = now() where id = $1",
+            " updated_at = now() where id = $1 " + _RETURNING,
             appointment_id,
             calendar_event_id,
         )
-        return await self.get(appointment_id)
+        if row is None:
+            raise LookupError(appointment_id)
+        return _appointment(row)
 
     async def release(self, appointment_id: str, reason: str) -> None:
         await self._pool.execute(
@@ -88,26 +94,6 @@ class PostgresAppointmentStore:
             " updated_at = now() where id = $1",
             appointment_id,
             reason,
-        )
-
-    async def get(self, appointment_id: str) -> Appointment:
-        row = await self._pool.fetchrow(
-            f"select {_COLUMNS} from appointments a join calendars c on c.id = a.calendar_id"  # noqa: S608 - constant
-            " where a.id = $1",
-            appointment_id,
-        )
-        if row is None:
-            raise LookupError(appointment_id)
-        return Appointment(
-            appointment_id=row["id"],
-            business_id=row["business_id"],
-            calendar_id=row["external_id"],
-            service=row["service"],
-            start=row["starts_at"],
-            end=row["ends_at"],
-            status=row["status"],
-            customer_name=row["customer_name"],
-            calendar_event_id=row["calendar_event_id"],
         )
 
     async def _calendar_key(self, business_id: str, calendar_id: str) -> int:
@@ -123,3 +109,17 @@ class PostgresAppointmentStore:
             )
             self._calendar_ids[cache_key] = key
         return int(key)
+
+
+def _appointment(row: asyncpg.Record) -> Appointment:
+    return Appointment(
+        appointment_id=row["id"],
+        business_id=row["business_id"],
+        calendar_id=row["external_id"],
+        service=row["service"],
+        start=row["starts_at"],
+        end=row["ends_at"],
+        status=row["status"],
+        customer_name=row["customer_name"],
+        calendar_event_id=row["calendar_event_id"],
+    )

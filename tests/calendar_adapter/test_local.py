@@ -21,7 +21,8 @@ async def test_events_persist_and_creating_twice_keeps_one(tmp_path: Path) -> No
     await calendar.create_event("primary", EVENT)
     reopened = LocalCalendar(path)
     day = (NINE - timedelta(hours=9), NINE + timedelta(hours=15))
-    assert await reopened.busy(["primary"], *day) == [(EVENT.start, EVENT.end)]
+    span = (int(EVENT.start.timestamp()), int(EVENT.end.timestamp()))
+    assert await reopened.busy(["primary"], *day) == [span]
     assert await reopened.busy(["other"], *day) == []
     assert await reopened.busy(["primary"], EVENT.end, EVENT.end + timedelta(hours=1)) == []
 

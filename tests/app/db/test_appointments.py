@@ -16,6 +16,10 @@ NY = ZoneInfo("America/New_York")
 NINE = datetime(2027, 3, 11, 9, tzinfo=NY)
 
 
+def seconds(start: datetime, end: datetime) -> tuple[int, int]:
+    return int(start.timestamp()), int(end.timestamp())
+
+
 def booking(index: int, start: datetime = NINE, calendar: str = "primary") -> Booking:
     return Booking(
         appointment_id=f"apt_test{index}",
@@ -56,8 +60,8 @@ async def test_buffers_count_and_other_calendars_do_not(clean_pool: asyncpg.Pool
     await store.reserve(booking(4, calendar="hygienist-2"))
     blocked = await store.blocked("test-dental", "primary", NINE, NINE + timedelta(hours=3))
     assert sorted(blocked) == [
-        (NINE, NINE + timedelta(minutes=70)),
-        (NINE + timedelta(minutes=70), NINE + timedelta(minutes=140)),
+        seconds(NINE, NINE + timedelta(minutes=70)),
+        seconds(NINE + timedelta(minutes=70), NINE + timedelta(minutes=140)),
     ]
 
 
@@ -70,7 +74,7 @@ async def test_a_released_reservation_frees_its_time(clean_pool: asyncpg.Pool) -
     confirmed = await store.confirm(second.appointment_id, "fdevent")
     assert (confirmed.status, confirmed.calendar_event_id) == ("booked", "fdevent")
     assert await store.blocked("test-dental", "primary", NINE, NINE + timedelta(hours=1)) == [
-        (NINE, NINE + timedelta(minutes=70))
+        seconds(NINE, NINE + timedelta(minutes=70))
     ]
 
 
