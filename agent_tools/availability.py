@@ -54,6 +54,20 @@ def merge(intervals: Iterable[tuple[int, int]]) -> list[Interval]:
     return merged
 
 
+def without(spans: Iterable[tuple[int, int]], low: int, high: int) -> list[tuple[int, int]]:
+    """``spans`` with ``[low, high)`` cut out of them."""
+    kept: list[tuple[int, int]] = []
+    for start, end in spans:
+        if end <= low or start >= high:
+            kept.append((start, end))
+            continue
+        if start < low:
+            kept.append((start, low))
+        if end > high:
+            kept.append((high, end))
+    return kept
+
+
 def wall_to_seconds(local: datetime, zone: ZoneInfo, *, fold: int = 0) -> int | None:
     """POSIX seconds of a naive wall-clock time in ``zone``; None if it falls in a DST gap."""
     aware = local.replace(tzinfo=zone, fold=fold)

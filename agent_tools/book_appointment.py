@@ -1,27 +1,28 @@
 """book_appointment: reserve a slot, write it to the calendar, confirm it.
 
-Order matters for the owner's calendar (see docs/booking.md): the database reservation comes
-first, because Postgres refuses overlaps atomically; the calendar event comes second with an id
-derived from the appointment, so retrying it can never make a second event; only then is the
-appointment confirmed. If the calendar write fails the reservation is released and the caller
-is told the truth.
+The order keeps the owner's calendar honest (docs/booking.md): Postgres reserves the slot first
+(it refuses overlaps atomically, and a repeated intent gets the first reservation back); the
+calendar event comes second, with an id derived from the appointment so a retry can never make a
+second one; only then is the appointment confirmed. If the calendar write fails the reservation
+is released and the caller hears that nothing was booked; a crash anywhere leaves a pending row
+that the reconciler releases (and whose event it deletes).
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
-import re
 import secrets
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from agent_tools import speech
 from agent_tools.availability import utc_seconds
 from agent_tools.business import Service
 from agent_tools.errors import (
     CalendarUnavailable,
+    InProgress,
     InvalidArguments,
     OutsideHours,
     SlotTaken,
@@ -30,9 +31,14 @@ from agent_tools.errors import (
     TooSoon,
 )
 from agent_tools.offers import Search, choose_service, open_search, parse_slot_id
+from agent_tools.ownership import normalize_phone
 from agent_tools.ports import Appointment, Booking, CallContext, Deps, SlotConflictError
+from agent_tools.views import AppointmentOut, appointment_out
 from agent_tools.when import resolve_start
 from calendar_adapter.protocol import CalendarUnavailableError, NewEvent
+
+# How long a repeated request waits for the first one's booking to settle.
+SETTLE_WAIT_SECONDS = 5.0
 
 
 class BookAppointmentArgs(BaseModel):
@@ -64,16 +70,6 @@ class BookAppointmentArgs(BaseModel):
         return self
 
 
-class AppointmentOut(BaseModel):
-    appointment_id: str
-    start: str
-    end: str
-    service: str
-    name: str
-    status: str
-    spoken: str
-
-
 class BookAppointmentReply(BaseModel):
     ok: bool = True
     message: str
@@ -91,10 +87,10 @@ async def book_appointment(
     now = deps.clock()
     search = await open_search(deps, service, now, around=start)
     if not search.offers_start(start):
-        raise _refusal(await open_search(deps, service, now), start)
+        raise refusal(await open_search(deps, service, now), start)
 
-    end = start + service.duration
     appointment_id = new_appointment_id()
+    end = start + service.duration
     booking = Booking(
         appointment_id=appointment_id,
         business_id=business.id,
@@ -109,30 +105,65 @@ async def book_appointment(
         customer_email=args.email,
         notes=args.notes,
         call_id=call.call_id,
+        calendar_event_id=calendar_event_id(appointment_id),
+        intent_key=intent_key(business.id, call.call_id, service, start),
     )
     try:
-        await deps.store.reserve(booking)
+        reservation = await deps.store.reserve(booking)
     except SlotConflictError:
-        raise _taken(await open_search(deps, service, deps.clock()), start) from None
+        raise refusal(await open_search(deps, service, deps.clock()), start) from None
 
+    if reservation.outcome == "existing":
+        appointment = await _settled(deps, reservation.appointment)
+    else:
+        appointment = await _write_to_calendar(deps, booking, service)
+    return _reply(appointment, search)
+
+
+async def _write_to_calendar(deps: Deps, booking: Booking, service: Service) -> Appointment:
     event = NewEvent(
-        event_id=calendar_event_id(appointment_id),
-        start=start,
-        end=end,
-        summary=f"{service.name}: {args.name}",
-        description=f"Booked by phone. Appointment {appointment_id}.",
-        appointment_id=appointment_id,
+        event_id=booking.calendar_event_id,
+        start=booking.start,
+        end=booking.end,
+        summary=f"{service.name}: {booking.customer_name}",
+        description=f"Booked by phone. Appointment {booking.appointment_id}.",
+        appointment_id=booking.appointment_id,
     )
     try:
-        await deps.calendar.create_event(business.calendar_id, event)
+        await deps.calendar.create_event(deps.business.calendar_id, event)
     except CalendarUnavailableError:
-        await deps.store.release(appointment_id, "calendar_unavailable")
-        raise CalendarUnavailable(
-            "I couldn't reach the calendar to confirm that booking, so it is not booked yet. "
-            "Shall I try again?"
-        ) from None
-    appointment = await deps.store.confirm(appointment_id, event.event_id)
-    return _reply(appointment, search)
+        # The write may have landed before the failure: the reconciler deletes it if so.
+        await deps.store.release(
+            booking.appointment_id, "calendar_unavailable", calendar_clean=False
+        )
+        raise _not_booked() from None
+    confirmed = await deps.store.confirm(booking.appointment_id)
+    if confirmed is None:  # released meanwhile (abandoned past its grace): undo the event
+        await deps.calendar.delete_event(deps.business.calendar_id, event.event_id)
+        raise _not_booked()
+    return confirmed
+
+
+async def _settled(deps: Deps, appointment: Appointment) -> Appointment:
+    """The same intent was reserved by an earlier request: wait for it to finish."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + SETTLE_WAIT_SECONDS
+    current: Appointment | None = appointment
+    while current is not None and current.status == "pending" and loop.time() < deadline:
+        await asyncio.sleep(0.05)
+        current = await deps.store.get(appointment.appointment_id)
+    if current is None or current.status == "cancelled":
+        raise _not_booked()
+    if current.status == "pending":
+        raise InProgress("I'm still confirming that booking. One moment, please.")
+    return current
+
+
+def _not_booked() -> CalendarUnavailable:
+    return CalendarUnavailable(
+        "I couldn't reach the calendar to confirm that booking, so it is not booked yet. "
+        "Shall I try again?"
+    )
 
 
 def _requested(
@@ -151,7 +182,7 @@ def _requested(
     return choose_service(business, args.service), start
 
 
-def _refusal(search: Search, start: datetime) -> ToolError:
+def refusal(search: Search, start: datetime) -> ToolError:
     """Why ``start`` cannot be booked, with the nearest times that can."""
     at = utc_seconds(start)
     rules = search.business.rules
@@ -168,41 +199,26 @@ def _refusal(search: Search, start: datetime) -> ToolError:
             f"I can only book up to {rules.max_days_ahead} days ahead. "
             "Would a date before then work?"
         )
+    nearby = search.nearest(at)
+    alternatives = [o.model_dump() for o in search.offers(nearby)]
     unbusy = Search(search.business, search.service, search.now, busy=[])
     if not unbusy.offers_start(start):
-        nearby = search.nearest(at)
         return OutsideHours(
             "We're not open for that time"
             + (f"; the nearest openings are {search.say(nearby)}." if nearby else "."),
-            alternatives=[o.model_dump() for o in search.offers(nearby)],
+            alternatives=alternatives,
         )
-    return _taken(search, start)
-
-
-def _taken(search: Search, start: datetime) -> SlotTaken:
-    nearby = search.nearest(utc_seconds(start))
     return SlotTaken(
         "Sorry, that time was just taken."
         + (f" I can offer {search.say(nearby)}." if nearby else ""),
-        alternatives=[o.model_dump() for o in search.offers(nearby)],
+        alternatives=alternatives,
     )
 
 
 def _reply(appointment: Appointment, search: Search) -> BookAppointmentReply:
-    zone = search.business.timezone
-    start = appointment.start.astimezone(zone)
-    spoken = speech.moment(start, search.today)
+    shown = appointment_out(appointment, search.business, search.today)
     return BookAppointmentReply(
-        message=f"You're booked for {appointment.service} {spoken}.",
-        appointment=AppointmentOut(
-            appointment_id=appointment.appointment_id,
-            start=start.isoformat(),
-            end=appointment.end.astimezone(zone).isoformat(),
-            service=appointment.service,
-            name=appointment.customer_name,
-            status=appointment.status,
-            spoken=spoken,
-        ),
+        message=f"You're booked for {appointment.service} {shown.spoken}.", appointment=shown
     )
 
 
@@ -217,11 +233,12 @@ def calendar_event_id(appointment_id: str) -> str:
     return "fd" + base64.b32hexencode(digest).decode().lower().rstrip("=")
 
 
-def normalize_phone(value: str | None) -> str | None:
-    """E.164-like: keep a leading + and the digits; None when it cannot be a phone number."""
-    if not value:
+def intent_key(
+    business_id: str, call_id: str | None, service: Service, start: datetime
+) -> str | None:
+    """One booking per call, service and start: a caller re-sending the same booking after an
+    interruption gets the first one back. Without a call id there is no intent to match."""
+    if not call_id:
         return None
-    digits = re.sub(r"\D", "", value)
-    if not 7 <= len(digits) <= 15:
-        return None
-    return ("+" if value.strip().startswith("+") else "") + digits
+    material = f"{business_id}|{call_id}|{service.key}|{utc_seconds(start)}"
+    return hashlib.sha256(material.encode()).hexdigest()[:32]

@@ -60,5 +60,27 @@ class CalendarUnavailable(ToolError):
     code = "calendar_unavailable"
 
 
+class NotFound(ToolError):
+    code = "not_found"
+
+
+class InProgress(ToolError):
+    """The same request is still being worked on (a retry arrived before the first ended)."""
+
+    code = "in_progress"
+
+
+class TemporarilyUnavailable(ToolError):
+    """Our own database or cache failed; nothing was changed, and a retry is safe."""
+
+    code = "temporarily_unavailable"
+
+
+# Outcomes that say "try again": never replayed from the idempotency record.
+TRANSIENT_CODES = frozenset(
+    {CalendarUnavailable.code, InProgress.code, TemporarilyUnavailable.code}
+)
+
+
 class ConfigError(ValueError):
     """The business configuration is invalid; the message names the offending key."""

@@ -19,10 +19,11 @@ from agent_tools.availability import (
     spread,
     to_datetime,
     utc_seconds,
+    without,
 )
 from agent_tools.business import Business, Service
 from agent_tools.errors import InvalidArguments, UnknownService
-from agent_tools.ports import Deps
+from agent_tools.ports import Appointment, Deps
 
 _SLOT_ID = re.compile(r"^([a-z0-9-]+)@(\d{8}T\d{4})Z$")
 
@@ -119,11 +120,16 @@ class Search:
 
 
 async def open_search(
-    deps: Deps, service: Service, now: datetime, around: datetime | None = None
+    deps: Deps,
+    service: Service,
+    now: datetime,
+    around: datetime | None = None,
+    moving: Appointment | None = None,
 ) -> Search:
     """Load busy time from the calendar and our own appointments, concurrently: up to the
     horizon (one round trip each, whatever the window, so alternatives cost nothing more), or
-    only the day either side of ``around`` when a single start is to be checked."""
+    only the day either side of ``around`` when a single start is to be checked. The time of
+    an appointment being ``moving`` does not count as busy."""
     business = deps.business
     start = now - service.duration - service.buffer_after
     end = now + timedelta(days=business.rules.max_days_ahead + 1)
@@ -131,9 +137,17 @@ async def open_search(
         start, end = max(start, around - timedelta(days=1)), around + timedelta(days=1)
     calendar_busy, store_busy, full_days = await asyncio.gather(
         deps.calendar.busy([business.calendar_id], start, end),
-        deps.store.blocked(business.id, business.calendar_id, start, end),
+        deps.store.blocked(
+            business.id,
+            business.calendar_id,
+            start,
+            end,
+            except_id=moving.appointment_id if moving else None,
+        ),
         _full_days(deps, start, end),
     )
+    if moving is not None:  # its own calendar event
+        calendar_busy = without(calendar_busy, utc_seconds(moving.start), utc_seconds(moving.end))
     busy = merge([*calendar_busy, *store_busy])
     return Search(business, service, now, busy, full_days)
 

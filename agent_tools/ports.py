@@ -5,14 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import Literal, Protocol
 
 from agent_tools.business import Business
 from calendar_adapter.protocol import BusySpan, Calendar
 
 
 class SlotConflictError(Exception):
-    """The store refused a reservation because it overlaps an active appointment."""
+    """The store refused a time because it overlaps another active appointment."""
+
+
+class StoreUnavailableError(Exception):
+    """The database could not be reached or answered with a fault."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +36,8 @@ class Booking:
     customer_email: str | None
     notes: str | None
     call_id: str | None
+    calendar_event_id: str
+    intent_key: str | None = None  # the same call asking for the same slot again
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,15 +50,40 @@ class Appointment:
     end: datetime
     status: str  # pending | booked | cancelled
     customer_name: str
+    customer_phone: str | None
+    customer_email: str | None
     calendar_event_id: str | None
+    calendar_synced: bool
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Reservation:
+    outcome: Literal["created", "existing"]  # "existing": this intent was reserved before
+    appointment: Appointment
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """Who is asking: the number calling (caller ID), and what they told us."""
+
+    verified_phone: str | None
+    phone: str | None = None
+    email: str | None = None
+    name_key: str | None = None  # see agent_tools.ownership.name_key
 
 
 class AppointmentStore(Protocol):
     async def blocked(
-        self, business_id: str, calendar_id: str, start: datetime, end: datetime
+        self,
+        business_id: str,
+        calendar_id: str,
+        start: datetime,
+        end: datetime,
+        except_id: str | None = None,
     ) -> list[BusySpan]:
-        """Blocked spans (appointment plus buffers, POSIX seconds) of active appointments
-        overlapping ``[start, end)``."""
+        """Blocked spans (appointment plus buffers) of active appointments overlapping
+        ``[start, end)``, leaving out ``except_id``."""
         ...
 
     async def count_by_day(
@@ -61,14 +92,56 @@ class AppointmentStore(Protocol):
         """Active appointments per local date (in IANA ``zone``) starting in ``[start, end)``."""
         ...
 
-    async def reserve(self, booking: Booking) -> Appointment:
-        """Insert as ``pending``; raise :class:`SlotConflictError` if it overlaps another."""
+    async def reserve(self, booking: Booking) -> Reservation:
+        """Insert as ``pending``; :class:`SlotConflictError` if it overlaps another."""
         ...
 
-    async def confirm(self, appointment_id: str, calendar_event_id: str) -> Appointment: ...
+    async def confirm(self, appointment_id: str) -> Appointment | None:
+        """pending -> booked; None when it is no longer pending."""
+        ...
 
-    async def release(self, appointment_id: str, reason: str) -> None:
-        """Cancel a reservation that could not be completed, freeing its time."""
+    async def release(self, appointment_id: str, reason: str, *, calendar_clean: bool) -> None:
+        """pending -> cancelled; ``calendar_clean`` says no calendar event can exist."""
+        ...
+
+    async def get(self, appointment_id: str) -> Appointment | None: ...
+
+    async def find_owned(
+        self, business_id: str, owner: Owner, after: datetime, appointment_id: str | None = None
+    ) -> list[Appointment]:
+        """Booked appointments ending after ``after`` that belong to ``owner``."""
+        ...
+
+    async def move(
+        self,
+        appointment_id: str,
+        start: datetime,
+        end: datetime,
+        blocked: tuple[datetime, datetime],
+        *,
+        calendar_clean: bool,
+    ) -> Appointment | None:
+        """Move a booked appointment atomically; :class:`SlotConflictError` if the new time is
+        taken (the old one is then kept); None if it is not booked."""
+        ...
+
+    async def cancel(
+        self, appointment_id: str, reason: str, *, calendar_clean: bool
+    ) -> Appointment | None:
+        """booked -> cancelled; None when it was not booked."""
+        ...
+
+    async def mark_unsynced(self, appointment_id: str) -> None:
+        """The calendar is about to change: until marked synced, the reconciler owns it."""
+        ...
+
+    async def mark_synced(self, appointment: Appointment) -> bool:
+        """The calendar matches ``appointment``, unless the row changed since it was read."""
+        ...
+
+    async def claim_unsettled(self, grace_seconds: int, limit: int) -> list[Appointment]:
+        """Rows pending or out of step with the calendar for longer than the grace, leased to
+        the caller for another grace period."""
         ...
 
 

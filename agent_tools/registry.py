@@ -9,6 +9,13 @@ from typing import Any, cast
 from pydantic import BaseModel
 
 from agent_tools.book_appointment import BookAppointmentArgs, book_appointment
+from agent_tools.change_appointment import (
+    CancelAppointmentArgs,
+    RescheduleAppointmentArgs,
+    cancel_appointment,
+    reschedule_appointment,
+)
+from agent_tools.find_appointments import FindAppointmentsArgs, find_appointments
 from agent_tools.find_slots import FindSlotsArgs, find_slots
 from agent_tools.ports import CallContext, Deps
 
@@ -34,8 +41,14 @@ TOOLS: Mapping[str, Tool] = {
     tool.name: tool
     for tool in (
         Tool("find_slots", FindSlotsArgs, cast(Handler, find_slots), mutates=False),
+        Tool("book_appointment", BookAppointmentArgs, cast(Handler, book_appointment), True),
+        Tool("find_appointments", FindAppointmentsArgs, cast(Handler, find_appointments), False),
         Tool(
-            "book_appointment", BookAppointmentArgs, cast(Handler, book_appointment), mutates=True
+            "reschedule_appointment",
+            RescheduleAppointmentArgs,
+            cast(Handler, reschedule_appointment),
+            mutates=True,
         ),
+        Tool("cancel_appointment", CancelAppointmentArgs, cast(Handler, cancel_appointment), True),
     )
 }

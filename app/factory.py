@@ -1,20 +1,28 @@
-"""The composition root: builds settings, logging, database, calendar and tools, once."""
+"""The composition root: builds settings, logging, database, calendar, idempotency and the
+reconciler once, and closes them in reverse order."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime
 
-import asyncpg
 import structlog
 from litestar import Litestar
 
-from agent_tools.ports import Deps
+from agent_tools.ports import AppointmentStore, Deps
+from app import reconciler
 from app.business_config import load_business
-from app.db.appointments import PostgresAppointmentStore
+from app.db.appointments import PostgresAppointmentStore, create_pool
 from app.db.embedded import start_embedded_postgres
 from app.db.migrations import apply_migrations
+from app.idempotency import DurableTier, FastTier
+from app.idempotency.guard import IdempotencyGuard
+from app.idempotency.memory import MemoryTier
+from app.idempotency.records import PostgresRecords, SupabaseRecords
+from app.idempotency.redis_tier import RedisTier
 from app.routes import health, retell
 from app.settings import Settings
 from app.state import AppState
@@ -33,38 +41,77 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        if not settings.retell_api_key:
-            log.warning("webhooks.unsigned", detail="ALLOW_UNSIGNED_WEBHOOKS is on: demo only")
-        embedded = None
-        database_url = settings.database_url
-        if database_url is None:
-            embedded = await start_embedded_postgres(settings.data_dir)
-            database_url = embedded.uri
-        pool = await asyncpg.create_pool(database_url, min_size=1, max_size=10)
-        try:
-            async with pool.acquire() as connection:
-                await apply_migrations(connection, settings.migrations_dir)
+        async with AsyncExitStack() as stack:
+            if not settings.retell_api_key:
+                log.warning("webhooks.unsigned", detail="ALLOW_UNSIGNED_WEBHOOKS is on: demo only")
+            pool = None
+            store: AppointmentStore
+            durable: DurableTier
+            if (
+                settings.supabase_url
+                and settings.supabase_service_key
+                and not settings.database_url
+            ):
+                from app.db import supabase_store  # noqa: PLC0415 - only this deployment needs it
+
+                client = await supabase_store.connect(
+                    settings.supabase_url, settings.supabase_service_key
+                )
+                store = supabase_store.SupabaseAppointmentStore(client)
+                durable = SupabaseRecords(client)
+                database = "supabase-api"
+            else:
+                url = settings.database_url
+                if url is None:
+                    embedded = await start_embedded_postgres(settings.data_dir)
+                    stack.push_async_callback(embedded.stop)
+                    url = embedded.uri
+                pool = await create_pool(url, statement_cache=settings.statement_cache)
+                stack.push_async_callback(pool.close)
+                async with pool.acquire() as connection:
+                    await apply_migrations(connection, settings.migrations_dir)
+                store = PostgresAppointmentStore(pool)
+                durable = PostgresRecords(pool)
+                database = "postgres" if settings.database_url else "embedded"
+
             calendar = LocalCalendar(settings.data_dir / "local-calendar.json")
-            deps = Deps(
-                business=business,
-                calendar=calendar,
-                store=PostgresAppointmentStore(pool),
-                clock=clock,
+            stack.push_async_callback(calendar.aclose)
+            fast: FastTier
+            if settings.redis_url:
+                fast = RedisTier.from_url(
+                    settings.redis_url,
+                    settings.idempotency_ttl_seconds,
+                    settings.idempotency_inflight_seconds,
+                )
+            else:
+                fast = MemoryTier(
+                    settings.idempotency_ttl_seconds, settings.idempotency_inflight_seconds
+                )
+            stack.push_async_callback(fast.aclose)
+            deps = Deps(business=business, calendar=calendar, store=store, clock=clock)
+            guard = IdempotencyGuard(fast, durable, settings.idempotency_wait_seconds)
+            app.state.frontdesk = AppState(
+                settings=settings, pool=pool, deps=deps, idempotency=guard
             )
-            app.state.frontdesk = AppState(settings=settings, pool=pool, deps=deps)
+            sweeper = asyncio.create_task(
+                reconciler.run_forever(
+                    store,
+                    calendar,
+                    business,
+                    every_seconds=settings.reconcile_every_seconds,
+                    grace_seconds=settings.reconcile_grace_seconds,
+                )
+            )
+            stack.push_async_callback(_stop, sweeper)
             log.info(
                 "app.started",
                 url=f"http://{settings.host}:{settings.port}",
                 business=business.id,
-                database="external" if settings.database_url else "embedded",
+                database=database,
                 calendar="local",
+                idempotency="redis" if settings.redis_url else "in-process",
             )
             yield
-            await calendar.aclose()
-        finally:
-            await pool.close()
-            if embedded is not None:
-                await embedded.stop()
 
     return Litestar(
         route_handlers=[
@@ -77,3 +124,9 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
         debug=False,
         request_max_body_size=1024 * 1024,
     )
+
+
+async def _stop(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

@@ -22,6 +22,17 @@ class Settings:
     business_config: Path = PROJECT_ROOT / "config" / "demo-business.toml"
     migrations_dir: Path = PROJECT_ROOT / "supabase" / "migrations"
     database_url: str | None = field(default=None, repr=False)  # None: embedded Postgres
+    # "transaction" behind a transaction-mode pooler (Supabase port 6543): no prepared statements
+    database_pool_mode: str = "auto"
+    supabase_url: str | None = None
+    supabase_service_key: str | None = field(default=None, repr=False)
+    redis_url: str | None = field(default=None, repr=False)  # None: in-process idempotency
+    idempotency_ttl_seconds: int = 24 * 3600
+    # Outlives Retell's per-attempt tool timeout (120 s by default) with room to spare.
+    idempotency_inflight_seconds: int = 180
+    idempotency_wait_seconds: float = 8.0
+    reconcile_every_seconds: float = 30.0
+    reconcile_grace_seconds: int = 60
     retell_api_key: str | None = field(default=None, repr=False)
     allow_unsigned_webhooks: bool = False
     signature_tolerance_ms: int = 5 * 60 * 1000
@@ -39,6 +50,22 @@ class Settings:
             business_config=_path(env, "BUSINESS_CONFIG", defaults.business_config),
             migrations_dir=_path(env, "MIGRATIONS_DIR", defaults.migrations_dir),
             database_url=env.get("DATABASE_URL") or None,
+            database_pool_mode=env.get("DATABASE_POOL_MODE", defaults.database_pool_mode).lower(),
+            supabase_url=env.get("SUPABASE_URL") or None,
+            supabase_service_key=env.get("SUPABASE_SERVICE_KEY") or None,
+            redis_url=env.get("REDIS_URL") or None,
+            idempotency_ttl_seconds=_int(
+                env, "IDEMPOTENCY_TTL_SECONDS", defaults.idempotency_ttl_seconds
+            ),
+            idempotency_inflight_seconds=_int(
+                env, "IDEMPOTENCY_INFLIGHT_SECONDS", defaults.idempotency_inflight_seconds
+            ),
+            reconcile_every_seconds=_int(
+                env, "RECONCILE_EVERY_SECONDS", int(defaults.reconcile_every_seconds)
+            ),
+            reconcile_grace_seconds=_int(
+                env, "RECONCILE_GRACE_SECONDS", defaults.reconcile_grace_seconds
+            ),
             retell_api_key=env.get("RETELL_API_KEY") or None,
             allow_unsigned_webhooks=_bool(env, "ALLOW_UNSIGNED_WEBHOOKS"),
             log_format=env.get("LOG_FORMAT", defaults.log_format).lower(),
@@ -47,11 +74,25 @@ class Settings:
         settings.validate()
         return settings
 
+    @property
+    def statement_cache(self) -> bool:
+        if self.database_pool_mode == "auto":
+            return ":6543" not in (self.database_url or "")
+        return self.database_pool_mode == "session"
+
     def validate(self) -> None:
         if not self.retell_api_key and not self.allow_unsigned_webhooks:
             raise SettingsError(
                 "RETELL_API_KEY is not set: set it to verify Retell's signatures, or set "
                 "ALLOW_UNSIGNED_WEBHOOKS=true to accept unsigned tool calls (local demo only)."
+            )
+        if bool(self.supabase_url) != bool(self.supabase_service_key):
+            raise SettingsError("SUPABASE_URL and SUPABASE_SERVICE_KEY go together")
+        if self.database_pool_mode not in ("auto", "session", "transaction"):
+            raise SettingsError("DATABASE_POOL_MODE: use auto, session or transaction")
+        if self.idempotency_inflight_seconds < 130:
+            raise SettingsError(
+                "IDEMPOTENCY_INFLIGHT_SECONDS must outlive Retell's 120 s tool timeout"
             )
         if self.log_format not in ("auto", "json", "console"):
             raise SettingsError("LOG_FORMAT: use auto, json or console")

@@ -9,14 +9,16 @@ import asyncpg
 from litestar import Request
 
 from agent_tools.ports import Deps
+from app.idempotency.guard import IdempotencyGuard
 from app.settings import Settings
 
 
 @dataclass
 class AppState:
     settings: Settings
-    pool: asyncpg.Pool
+    pool: asyncpg.Pool | None  # None when the store is reached through Supabase's HTTP API
     deps: Deps
+    idempotency: IdempotencyGuard
 
     @staticmethod
     def of(request: Request[Any, Any, Any]) -> AppState:

@@ -13,9 +13,17 @@ from typing import Any
 import structlog
 from pydantic import ValidationError
 
-from agent_tools.errors import InvalidArguments, ToolError, UnknownTool
-from agent_tools.ports import CallContext, Deps
+from agent_tools.errors import (
+    TRANSIENT_CODES,
+    InvalidArguments,
+    TemporarilyUnavailable,
+    ToolError,
+    UnknownTool,
+)
+from agent_tools.ports import CallContext, Deps, StoreUnavailableError
 from agent_tools.registry import TOOLS
+from app.idempotency import Mismatch, Replay, StillRunning
+from app.idempotency.guard import IdempotencyGuard, fingerprint, request_key
 
 log = structlog.get_logger("frontdesk.tools")
 
@@ -37,11 +45,69 @@ def call_context(call: Any) -> CallContext:
     )
 
 
+async def answer(
+    name: str,
+    raw_args: Any,
+    call: CallContext,
+    deps: Deps,
+    *,
+    guard: IdempotencyGuard | None,
+    idempotency_header: str | None = None,
+) -> tuple[int, dict[str, Any]]:
+    """Status and body for one tool call, exactly once per request (app/idempotency)."""
+    tool = TOOLS.get(name)
+    key = None
+    if guard is not None and (idempotency_header or (tool is not None and tool.mutates)):
+        key = request_key(name, raw_args, call.call_id, idempotency_header)
+    if guard is None or key is None:
+        return 200, await run_tool(name, raw_args, call, deps)
+    print_ = fingerprint(name, raw_args, call.call_id)
+    began = time.perf_counter()
+    outcome = await guard.begin(key, print_)
+    if isinstance(outcome, Replay):
+        log.info(
+            "tool.replayed",
+            tool=name,
+            call_id=call.call_id,
+            duration_ms=round((time.perf_counter() - began) * 1000, 2),
+        )
+        return outcome.status, outcome.body
+    if isinstance(outcome, Mismatch):
+        return 422, {
+            "ok": False,
+            "error": "idempotency_key_reused",
+            "message": "This Idempotency-Key was already used for a different request.",
+        }
+    if isinstance(outcome, StillRunning):
+        return 409, {
+            "ok": False,
+            "error": "in_progress",
+            "message": "I'm still working on that. One moment, please.",
+        }
+    try:
+        reply = await run_tool(name, raw_args, call, deps)
+    except BaseException:
+        await guard.abandon(key)
+        raise
+    if reply.get("error") in TRANSIENT_CODES:
+        await guard.abandon(key)  # "try again" must run again, not replay
+    else:
+        await guard.finish(key, print_, 200, reply)
+    return 200, reply
+
+
 async def run_tool(name: str, raw_args: Any, call: CallContext, deps: Deps) -> dict[str, Any]:
     began = time.perf_counter()
     outcome = "ok"
     try:
-        reply = await _dispatch(name, raw_args, call, deps)
+        try:
+            reply = await _dispatch(name, raw_args, call, deps)
+        except StoreUnavailableError:
+            log.exception("tool.store_unavailable", tool=name, call_id=call.call_id)
+            raise TemporarilyUnavailable(
+                "Sorry, I'm having trouble with our booking system right now. "
+                "Could you give me a moment and I'll try again?"
+            ) from None
     except ToolError as error:
         outcome = error.code
         reply = {"ok": False, "error": error.code, "message": error.message, **error.details}
@@ -63,7 +129,8 @@ async def _dispatch(name: str, raw_args: Any, call: CallContext, deps: Deps) -> 
     tool = TOOLS.get(name)
     if tool is None:
         raise UnknownTool(
-            "Sorry, I can't do that here. I can find times, and book appointments.",
+            "Sorry, I can't do that here. I can find open times, book, look up, move or cancel "
+            "appointments.",
             tools=sorted(TOOLS),
         )
     if raw_args is None:

@@ -63,7 +63,28 @@ class LocalCalendar:
             del self._spans[key]
             await self._save()
 
+    async def move_event(
+        self, calendar_id: str, event_id: str, start: datetime, end: datetime
+    ) -> None:
+        key = f"{calendar_id}/{event_id}"
+        async with self._lock:
+            event = self._events.get(key)
+            if event is None:
+                raise LookupError(event_id)
+            event["start"], event["end"] = start.isoformat(), end.isoformat()
+            self._spans[key] = (int(start.timestamp()), int(end.timestamp()))
+            await self._save()
+
+    async def event_times(
+        self, calendar_id: str, event_id: str
+    ) -> tuple[datetime, datetime] | None:
+        event = self._events.get(f"{calendar_id}/{event_id}")
+        if event is None:
+            return None
+        return datetime.fromisoformat(event["start"]), datetime.fromisoformat(event["end"])
+
     async def event(self, calendar_id: str, event_id: str) -> dict[str, Any] | None:
+        """The stored event as written to the file (for tests and the curious)."""
         return self._events.get(f"{calendar_id}/{event_id}")
 
     async def aclose(self) -> None:

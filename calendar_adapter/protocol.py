@@ -40,8 +40,20 @@ class Calendar(Protocol):
         """Create the event; creating an id that already exists is a success."""
         ...
 
+    async def move_event(
+        self, calendar_id: str, event_id: str, start: datetime, end: datetime
+    ) -> None:
+        """Give the event new times; LookupError if it does not exist."""
+        ...
+
     async def delete_event(self, calendar_id: str, event_id: str) -> None:
         """Delete the event; deleting one that is already gone is a success."""
+        ...
+
+    async def event_times(
+        self, calendar_id: str, event_id: str
+    ) -> tuple[datetime, datetime] | None:
+        """The event's start and end, or None if it does not exist (or was deleted)."""
         ...
 
     async def aclose(self) -> None: ...

@@ -16,7 +16,7 @@ import pytest
 from agent_tools.business import Business
 from agent_tools.ports import Deps
 from app.business_config import load_business
-from app.db.appointments import PostgresAppointmentStore
+from app.db.appointments import PostgresAppointmentStore, create_pool
 from app.db.embedded import start_embedded_postgres
 from app.db.migrations import apply_migrations
 from app.settings import PROJECT_ROOT
@@ -85,7 +85,7 @@ def with_database(url: str, name: str) -> str:
 
 @pytest.fixture(scope="session")
 async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
-    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=30)
+    pool = await create_pool(database_url)
     yield pool
     await pool.close()
 
@@ -93,7 +93,7 @@ async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
 @pytest.fixture
 async def clean_pool(pool: asyncpg.Pool) -> asyncpg.Pool:
     """The pool, with no appointments left from earlier tests."""
-    await pool.execute("truncate appointments")
+    await pool.execute("truncate appointments, customers, idempotency_records, tool_calls")
     return pool
 
 

@@ -1,125 +1,168 @@
-"""The appointment store on Postgres (asyncpg), implementing agent_tools.ports.AppointmentStore."""
+"""The appointment store over a direct Postgres connection (asyncpg). Every operation is one
+call of a SQL function from supabase/migrations, so this store and the Supabase one share it."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date, datetime
+from typing import Any
 
 import asyncpg
-from asyncpg.exceptions import ExclusionViolationError
-from asyncpg.types import Range
 
-from agent_tools.ports import Appointment, Booking, SlotConflictError
+from agent_tools.ports import (
+    Appointment,
+    Booking,
+    Owner,
+    Reservation,
+    StoreUnavailableError,
+)
+from app.db import rows
 from calendar_adapter.protocol import BusySpan
 
-# Every statement returns these, so a write and its read are one round trip.
-_RETURNING = (
-    "returning id, business_id, (select external_id from calendars c where c.id = calendar_id)"
-    " as external_id, service, starts_at, ends_at, status, customer_name, calendar_event_id"
-)
+# Stale pending reservations of the same intent older than this are abandoned work.
+STALE_PENDING_SECONDS = 60
+
+
+async def create_pool(url: str, *, statement_cache: bool = True) -> asyncpg.Pool:
+    """A pool whose connections read and write jsonb as Python values. Behind a pooler in
+    transaction mode (Supabase's port 6543) prepared statements must be off."""
+
+    async def init(connection: asyncpg.Connection) -> None:
+        await connection.set_type_codec(
+            "jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog"
+        )
+
+    pool: asyncpg.Pool = await asyncpg.create_pool(
+        url,
+        min_size=1,
+        max_size=10,
+        init=init,
+        statement_cache_size=100 if statement_cache else 0,
+        command_timeout=5,
+    )
+    return pool
+
+
+@asynccontextmanager
+async def _faults() -> AsyncIterator[None]:
+    """Connection trouble becomes StoreUnavailableError: the caller hears "try again"."""
+    try:
+        yield
+    except (OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError) as e:
+        raise StoreUnavailableError(type(e).__name__) from e
 
 
 class PostgresAppointmentStore:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
-        self._calendar_ids: dict[tuple[str, str], int] = {}
+
+    async def _value(self, sql: str, *args: Any) -> Any:
+        async with _faults():
+            return await self._pool.fetchval(sql, *args)
 
     async def blocked(
-        self, business_id: str, calendar_id: str, start: datetime, end: datetime
+        self,
+        business_id: str,
+        calendar_id: str,
+        start: datetime,
+        end: datetime,
+        except_id: str | None = None,
     ) -> list[BusySpan]:
-        key = await self._calendar_key(business_id, calendar_id)
-        rows = await self._pool.fetch(
-            "select extract(epoch from lower(blocked))::bigint as s,"
-            " extract(epoch from upper(blocked))::bigint as e from appointments"
-            " where calendar_id = $1 and status <> 'cancelled' and blocked && tstzrange($2, $3)",
-            key,
-            start,
-            end,
-        )
-        return [(r["s"], r["e"]) for r in rows]
+        async with _faults():
+            found = await self._pool.fetch(
+                "select s, e from fd_blocked($1, $2, $3, $4, $5)",
+                business_id,
+                calendar_id,
+                start,
+                end,
+                except_id,
+            )
+        return [(r["s"], r["e"]) for r in found]
 
     async def count_by_day(
         self, business_id: str, calendar_id: str, start: datetime, end: datetime, zone: str
     ) -> dict[date, int]:
-        key = await self._calendar_key(business_id, calendar_id)
-        rows = await self._pool.fetch(
-            "select (starts_at at time zone $4)::date as day, count(*) as n from appointments"
-            " where calendar_id = $1 and status <> 'cancelled' and starts_at >= $2"
-            " and starts_at < $3 group by 1",
-            key,
-            start,
-            end,
-            zone,
-        )
-        return {r["day"]: r["n"] for r in rows}
-
-    async def reserve(self, booking: Booking) -> Appointment:
-        key = await self._calendar_key(booking.business_id, booking.calendar_id)
-        try:
-            row = await self._pool.fetchrow(
-                "insert into appointments (id, business_id, calendar_id, service, starts_at,"
-                " ends_at, blocked, status, customer_name, customer_phone, customer_email, notes,"
-                " call_id) values ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10, $11, $12) "
-                + _RETURNING,
-                booking.appointment_id,
-                booking.business_id,
-                key,
-                booking.service,
-                booking.start,
-                booking.end,
-                Range(booking.blocked_start, booking.blocked_end),
-                booking.customer_name,
-                booking.customer_phone,
-                booking.customer_email,
-                booking.notes,
-                booking.call_id,
-            )
-        except ExclusionViolationError:
-            raise SlotConflictError(booking.appointment_id) from None
-        return _appointment(row)
-
-    async def confirm(self, appointment_id: str, calendar_event_id: str) -> Appointment:
-        row = await self._pool.fetchrow(
-            "update appointments set status = 'booked', calendar_event_id = $2,"
-            " updated_at = now() where id = $1 " + _RETURNING,
-            appointment_id,
-            calendar_event_id,
-        )
-        if row is None:
-            raise LookupError(appointment_id)
-        return _appointment(row)
-
-    async def release(self, appointment_id: str, reason: str) -> None:
-        await self._pool.execute(
-            "update appointments set status = 'cancelled', cancel_reason = $2,"
-            " updated_at = now() where id = $1",
-            appointment_id,
-            reason,
-        )
-
-    async def _calendar_key(self, business_id: str, calendar_id: str) -> int:
-        cache_key = (business_id, calendar_id)
-        key = self._calendar_ids.get(cache_key)
-        if key is None:
-            key = await self._pool.fetchval(
-                "insert into calendars (business_id, external_id) values ($1, $2)"
-                " on conflict (business_id, external_id) do update"
-                " set business_id = excluded.business_id returning id",
+        async with _faults():
+            found = await self._pool.fetch(
+                "select day, n from fd_count_by_day($1, $2, $3, $4, $5)",
                 business_id,
                 calendar_id,
+                start,
+                end,
+                zone,
             )
-            self._calendar_ids[cache_key] = key
-        return int(key)
+        return {r["day"]: r["n"] for r in found}
 
+    async def reserve(self, booking: Booking) -> Reservation:
+        result = await self._value(
+            "select fd_reserve($1::jsonb, $2)", rows.booking_json(booking), STALE_PENDING_SECONDS
+        )
+        return rows.reservation(result)
 
-def _appointment(row: asyncpg.Record) -> Appointment:
-    return Appointment(
-        appointment_id=row["id"],
-        business_id=row["business_id"],
-        calendar_id=row["external_id"],
-        service=row["service"],
-        start=row["starts_at"],
-        end=row["ends_at"],
-        status=row["status"],
-        customer_name=row["customer_name"],
-        calendar_event_id=row["calendar_event_id"],
-    )
+    async def confirm(self, appointment_id: str) -> Appointment | None:
+        return rows.maybe_appointment(await self._value("select fd_confirm($1)", appointment_id))
+
+    async def release(self, appointment_id: str, reason: str, *, calendar_clean: bool) -> None:
+        await self._value("select fd_release($1, $2, $3)", appointment_id, reason, calendar_clean)
+
+    async def get(self, appointment_id: str) -> Appointment | None:
+        return rows.maybe_appointment(await self._value("select fd_get($1)", appointment_id))
+
+    async def find_owned(
+        self, business_id: str, owner: Owner, after: datetime, appointment_id: str | None = None
+    ) -> list[Appointment]:
+        found = await self._value(
+            "select fd_find_owned($1, $2, $3, $4, $5, $6, $7)",
+            business_id,
+            owner.verified_phone,
+            owner.phone,
+            owner.email,
+            owner.name_key,
+            after,
+            appointment_id,
+        )
+        return [rows.appointment(r) for r in found]
+
+    async def move(
+        self,
+        appointment_id: str,
+        start: datetime,
+        end: datetime,
+        blocked: tuple[datetime, datetime],
+        *,
+        calendar_clean: bool,
+    ) -> Appointment | None:
+        result = await self._value(
+            "select fd_move($1, $2, $3, $4, $5, $6)",
+            appointment_id,
+            start,
+            end,
+            blocked[0],
+            blocked[1],
+            calendar_clean,
+        )
+        return rows.moved(result)
+
+    async def cancel(
+        self, appointment_id: str, reason: str, *, calendar_clean: bool
+    ) -> Appointment | None:
+        result = await self._value(
+            "select fd_cancel($1, $2, $3)", appointment_id, reason, calendar_clean
+        )
+        return rows.maybe_appointment(result)
+
+    async def mark_unsynced(self, appointment_id: str) -> None:
+        await self._value("select fd_mark_unsynced($1)", appointment_id)
+
+    async def mark_synced(self, appointment: Appointment) -> bool:
+        return bool(
+            await self._value(
+                "select fd_mark_synced($1, $2)", appointment.appointment_id, appointment.updated_at
+            )
+        )
+
+    async def claim_unsettled(self, grace_seconds: int, limit: int) -> list[Appointment]:
+        found = await self._value("select fd_claim_unsettled($1, $2)", grace_seconds, limit)
+        return [rows.appointment(r) for r in found or []]

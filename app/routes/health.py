@@ -1,8 +1,9 @@
-"""Liveness (the process answers) and readiness (the store answers, the config is loaded)."""
+"""Liveness (the process answers) and readiness (database and cache answer, config loaded)."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from typing import Any
 
 from litestar import Request, Response, get
@@ -19,15 +20,30 @@ def live() -> dict[str, str]:
 @get("/health/ready")
 async def ready(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
     state = AppState.of(request)
-    checks: dict[str, str] = {"config": "ok"}
-    try:
-        async with asyncio.timeout(2):
-            await state.pool.fetchval("select 1")
-        checks["database"] = "ok"
-    except Exception as exc:
-        checks["database"] = f"error: {type(exc).__name__}"
+    checks = {
+        "config": "ok",
+        "database": await _check(_database(state)),
+        "cache": await _check(state.idempotency.fast.ping()),
+    }
     healthy = all(v == "ok" for v in checks.values())
     return Response(
         {"status": "ok" if healthy else "unavailable", "checks": checks},
         status_code=HTTP_200_OK if healthy else HTTP_503_SERVICE_UNAVAILABLE,
     )
+
+
+async def _database(state: AppState) -> None:
+    pool = state.pool
+    if pool is not None:
+        await pool.fetchval("select 1")
+    else:
+        await state.deps.store.get("")
+
+
+async def _check(probe: Awaitable[None]) -> str:
+    try:
+        async with asyncio.timeout(2):
+            await probe
+    except Exception as exc:  # noqa: BLE001 - any failure means not ready; the kind is reported
+        return f"error: {type(exc).__name__}"
+    return "ok"

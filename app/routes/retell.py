@@ -14,7 +14,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_400_BAD_REQUEST
 
 from app.signature import is_valid_signature
 from app.state import AppState
-from app.tool_calls import call_context, run_tool
+from app.tool_calls import answer, call_context
 
 
 async def verified_json(request: Request[Any, Any, Any]) -> Any:
@@ -52,13 +52,9 @@ async def tool_call(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]
     if payload is _MALFORMED or not isinstance(payload, dict):
         return _malformed()
     name = payload.get("name")
-    reply = await run_tool(
-        name if isinstance(name, str) else "",
-        payload.get("args"),
-        call_context(payload.get("call")),
-        AppState.of(request).deps,
+    return await _answer(
+        request, name if isinstance(name, str) else "", payload.get("args"), payload.get("call")
     )
-    return Response(reply)
 
 
 @post("/retell/functions/{name:str}", status_code=HTTP_200_OK)
@@ -68,5 +64,19 @@ async def tool_call_args_only(
     payload = await verified_json(request)
     if payload is _MALFORMED or not isinstance(payload, dict):
         return _malformed()
-    reply = await run_tool(name, payload, call_context(None), AppState.of(request).deps)
-    return Response(reply)
+    return await _answer(request, name, payload, None)
+
+
+async def _answer(
+    request: Request[Any, Any, Any], name: str, args: Any, call: Any
+) -> Response[dict[str, Any]]:
+    state = AppState.of(request)
+    status, body = await answer(
+        name,
+        args,
+        call_context(call),
+        state.deps,
+        guard=state.idempotency,
+        idempotency_header=request.headers.get("idempotency-key"),
+    )
+    return Response(body, status_code=status)

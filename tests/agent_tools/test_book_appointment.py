@@ -14,7 +14,6 @@ from agent_tools.book_appointment import (
     book_appointment,
     calendar_event_id,
     new_appointment_id,
-    normalize_phone,
 )
 from agent_tools.errors import (
     CalendarUnavailable,
@@ -25,6 +24,7 @@ from agent_tools.errors import (
     UnclearTime,
 )
 from agent_tools.find_slots import FindSlotsArgs, find_slots
+from agent_tools.ownership import normalize_phone
 from agent_tools.ports import CallContext, Deps
 from calendar_adapter.local import LocalCalendar
 from calendar_adapter.protocol import CalendarUnavailableError, NewEvent

@@ -143,6 +143,7 @@ async def test_reservations_still_being_booked_are_busy(deps: Deps) -> None:
             None,
             None,
             "call_x",
+            "fdpending",
         )
     )
     reply = await find_slots(FindSlotsArgs(when="2027-03-11", limit=1), CALL, deps)

@@ -1,0 +1,190 @@
+"""reschedule_appointment and cancel_appointment: change an appointment the caller owns.
+
+Both keep Postgres as the record and bring the calendar along: the row is marked out of step
+with the calendar before the calendar is touched, so a crash in between leaves the reconciler
+a row to converge rather than a silent mismatch.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from agent_tools.book_appointment import refusal
+from agent_tools.business import Service
+from agent_tools.errors import CalendarUnavailable, InvalidArguments
+from agent_tools.offers import open_search, parse_slot_id
+from agent_tools.ownership import not_found, owner_of
+from agent_tools.ports import Appointment, CallContext, Deps, SlotConflictError
+from agent_tools.views import AppointmentOut, appointment_out
+from agent_tools.when import resolve_start
+from calendar_adapter.protocol import CalendarUnavailableError
+
+
+class _Identified(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    appointment_id: str = Field(
+        min_length=1, max_length=64, description="From find_appointments or the booking."
+    )
+    name: str | None = Field(
+        default=None, max_length=100, description="Name booked under (if not calling from it)."
+    )
+    phone: str | None = Field(default=None, max_length=32, description="Phone booked under.")
+    email: str | None = Field(default=None, max_length=254, description="Or email booked under.")
+
+
+class RescheduleAppointmentArgs(_Identified):
+    """Move the caller's appointment to another offered time (find_slots first)."""
+
+    slot_id: str | None = Field(default=None, max_length=100, description="An offered slot_id.")
+    start: str | None = Field(
+        default=None, max_length=64, description="Or the exact new start (ISO 8601 or words)."
+    )
+
+    @model_validator(mode="after")
+    def _needs_a_time(self) -> RescheduleAppointmentArgs:
+        if not self.slot_id and not self.start:
+            raise ValueError("give slot_id or start")
+        return self
+
+
+class CancelAppointmentArgs(_Identified):
+    """Cancel the caller's appointment, after they confirm which one."""
+
+    reason: str | None = Field(default=None, max_length=300, description="Why, if they said.")
+
+
+class ChangeReply(BaseModel):
+    ok: bool = True
+    message: str
+    appointment: AppointmentOut
+
+
+async def _owned(args: _Identified, call: CallContext, deps: Deps) -> Appointment:
+    owner = owner_of(call, phone=args.phone, email=args.email, name=args.name)
+    found = await deps.store.find_owned(
+        deps.business.id, owner, after=deps.clock(), appointment_id=args.appointment_id.strip()
+    )
+    if not found:
+        raise not_found(owner)
+    return found[0]
+
+
+async def reschedule_appointment(
+    args: RescheduleAppointmentArgs, call: CallContext, deps: Deps
+) -> ChangeReply:
+    business = deps.business
+    current = await _owned(args, call, deps)
+    service = business.service(current.service) or _kept_service(current)
+    start = _new_start(args, call, deps, service)
+    now = deps.clock()
+    today = now.astimezone(business.timezone).date()
+    old = appointment_out(current, business, today)
+    if start == current.start:
+        return ChangeReply(
+            message=f"Your {current.service} is already {old.spoken}.", appointment=old
+        )
+    search = await open_search(deps, service, now, around=start, moving=current)
+    if not search.offers_start(start):
+        raise refusal(await open_search(deps, service, now, moving=current), start)
+
+    end = start + service.duration
+    blocked = (start - service.buffer_before, end + service.buffer_after)
+    try:
+        moved = await deps.store.move(
+            current.appointment_id, start, end, blocked, calendar_clean=False
+        )
+    except SlotConflictError:
+        raise refusal(
+            await open_search(deps, service, deps.clock(), moving=current), start
+        ) from None
+    if moved is None:
+        raise not_found(owner_of(call, phone=args.phone, email=args.email, name=args.name))
+    try:
+        await _move_event(deps, moved)
+    except CalendarUnavailableError:
+        restored = await _restore(deps, current)
+        if restored:
+            raise CalendarUnavailable(
+                "I couldn't reach the calendar, so I haven't moved it: your appointment is "
+                f"still {old.spoken}. Shall I try again?"
+            ) from None
+    else:
+        await deps.store.mark_synced(moved)
+    shown = appointment_out(moved, business, today)
+    return ChangeReply(
+        message=f"Done: your {moved.service} is moved to {shown.spoken}.", appointment=shown
+    )
+
+
+async def _move_event(deps: Deps, appointment: Appointment) -> None:
+    calendar_id = deps.business.calendar_id
+    event_id = appointment.calendar_event_id or ""
+    try:
+        await deps.calendar.move_event(calendar_id, event_id, appointment.start, appointment.end)
+    except LookupError:
+        # Deleted by hand meanwhile: the appointment still stands, so its event comes back
+        # when the reconciler converges the calendar on the (unsynced) row.
+        return
+
+
+async def _restore(deps: Deps, previous: Appointment) -> bool:
+    """Put the appointment back at its old time, if nobody took that time meanwhile."""
+    service = deps.business.service(previous.service) or _kept_service(previous)
+    try:
+        await deps.store.move(
+            previous.appointment_id,
+            previous.start,
+            previous.end,
+            (previous.start - service.buffer_before, previous.end + service.buffer_after),
+            calendar_clean=False,
+        )
+    except SlotConflictError:
+        return False  # the new time stays; the reconciler brings the calendar along
+    return True
+
+
+async def cancel_appointment(
+    args: CancelAppointmentArgs, call: CallContext, deps: Deps
+) -> ChangeReply:
+    business = deps.business
+    current = await _owned(args, call, deps)
+    today = deps.clock().astimezone(business.timezone).date()
+    await deps.store.mark_unsynced(current.appointment_id)
+    try:
+        await deps.calendar.delete_event(business.calendar_id, current.calendar_event_id or "")
+    except CalendarUnavailableError:
+        raise CalendarUnavailable(
+            "I couldn't reach the calendar, so your appointment is not cancelled yet. "
+            "Shall I try again?"
+        ) from None
+    cancelled = await deps.store.cancel(
+        current.appointment_id, args.reason or "cancelled by caller", calendar_clean=True
+    )
+    shown = appointment_out(cancelled or current, business, today)
+    return ChangeReply(
+        message=f"Your {current.service} {shown.spoken} is cancelled.", appointment=shown
+    )
+
+
+def _new_start(
+    args: RescheduleAppointmentArgs, call: CallContext, deps: Deps, service: Service
+) -> datetime:
+    business = deps.business
+    if args.slot_id:
+        offered_for, start = parse_slot_id(args.slot_id, business)
+        if offered_for != service:
+            raise InvalidArguments(
+                f"That time was offered for {offered_for.name}, but this appointment is a "
+                f"{service.name}. Let me look up times for {service.name}.",
+                field="slot_id",
+            )
+        return start
+    return resolve_start(args.start or "", call.started_at or deps.clock(), business)
+
+
+def _kept_service(appointment: Appointment) -> Service:
+    """A service no longer in the config: keep the appointment's own length, no buffers."""
+    return Service(appointment.service, "", appointment.end - appointment.start)

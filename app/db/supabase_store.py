@@ -1,0 +1,193 @@
+"""The appointment store through Supabase's HTTP API (PostgREST), for deployments that are given
+SUPABASE_URL and SUPABASE_SERVICE_KEY instead of a database URL. Every operation is an ``rpc`` of
+the same SQL function the asyncpg store calls, so both share one implementation in SQL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import date, datetime
+from typing import Any
+
+import httpx
+import structlog
+from postgrest.exceptions import APIError
+
+from agent_tools.ports import Appointment, Booking, Owner, Reservation, StoreUnavailableError
+from app.db import rows
+from app.db.appointments import STALE_PENDING_SECONDS
+from calendar_adapter.protocol import BusySpan
+from supabase import AsyncClient, AsyncClientOptions, acreate_client
+
+log = structlog.get_logger("frontdesk.supabase")
+
+
+async def connect(url: str, service_key: str, timeout_seconds: float = 5.0) -> AsyncClient:
+    options = AsyncClientOptions(postgrest_client_timeout=timeout_seconds)
+    return await acreate_client(url, service_key, options=options)
+
+
+@asynccontextmanager
+async def _faults(function: str) -> AsyncIterator[None]:
+    try:
+        yield
+    except APIError as error:
+        # PostgREST errors carry the SQLSTATE (or PGRSTxxx) in .code, not the HTTP status.
+        log.exception(
+            "supabase.rpc_failed",
+            function=function,
+            code=error.code,
+            detail=error.message,
+            hint=error.hint,
+        )
+        raise StoreUnavailableError(f"{function}: {error.code}") from error
+    except httpx.HTTPError as error:
+        raise StoreUnavailableError(f"{function}: {type(error).__name__}") from error
+
+
+def _time(value: datetime) -> str:
+    return value.isoformat()
+
+
+class SupabaseAppointmentStore:
+    def __init__(self, client: AsyncClient) -> None:
+        self._client = client
+
+    async def call(self, function: str, params: dict[str, Any]) -> Any:
+        async with _faults(function):
+            response = await self._client.rpc(function, params).execute()
+        return response.data
+
+    async def ping(self) -> None:
+        await self.call("fd_get", {"p_id": ""})
+
+    async def blocked(
+        self,
+        business_id: str,
+        calendar_id: str,
+        start: datetime,
+        end: datetime,
+        except_id: str | None = None,
+    ) -> list[BusySpan]:
+        found = await self.call(
+            "fd_blocked",
+            {
+                "p_business": business_id,
+                "p_calendar": calendar_id,
+                "p_from": _time(start),
+                "p_to": _time(end),
+                "p_except": except_id,
+            },
+        )
+        return [(int(r["s"]), int(r["e"])) for r in found or []]
+
+    async def count_by_day(
+        self, business_id: str, calendar_id: str, start: datetime, end: datetime, zone: str
+    ) -> dict[date, int]:
+        found = await self.call(
+            "fd_count_by_day",
+            {
+                "p_business": business_id,
+                "p_calendar": calendar_id,
+                "p_from": _time(start),
+                "p_to": _time(end),
+                "p_zone": zone,
+            },
+        )
+        return {date.fromisoformat(r["day"]): int(r["n"]) for r in found or []}
+
+    async def reserve(self, booking: Booking) -> Reservation:
+        result = await self.call(
+            "fd_reserve",
+            {"p": rows.booking_json(booking), "p_stale_seconds": STALE_PENDING_SECONDS},
+        )
+        return rows.reservation(result)
+
+    async def confirm(self, appointment_id: str) -> Appointment | None:
+        return rows.maybe_appointment(await self.call("fd_confirm", {"p_id": appointment_id}))
+
+    async def release(self, appointment_id: str, reason: str, *, calendar_clean: bool) -> None:
+        await self.call(
+            "fd_release",
+            {
+                "p_id": appointment_id,
+                "p_reason": reason,
+                "p_calendar_clean": calendar_clean,
+            },
+        )
+
+    async def get(self, appointment_id: str) -> Appointment | None:
+        return rows.maybe_appointment(await self.call("fd_get", {"p_id": appointment_id}))
+
+    async def find_owned(
+        self, business_id: str, owner: Owner, after: datetime, appointment_id: str | None = None
+    ) -> list[Appointment]:
+        found = await self.call(
+            "fd_find_owned",
+            {
+                "p_business": business_id,
+                "p_verified_phone": owner.verified_phone,
+                "p_phone": owner.phone,
+                "p_email": owner.email,
+                "p_name": owner.name_key,
+                "p_after": _time(after),
+                "p_id": appointment_id,
+            },
+        )
+        return [rows.appointment(r) for r in found or []]
+
+    async def move(
+        self,
+        appointment_id: str,
+        start: datetime,
+        end: datetime,
+        blocked: tuple[datetime, datetime],
+        *,
+        calendar_clean: bool,
+    ) -> Appointment | None:
+        result = await self.call(
+            "fd_move",
+            {
+                "p_id": appointment_id,
+                "p_starts": _time(start),
+                "p_ends": _time(end),
+                "p_blocked_start": _time(blocked[0]),
+                "p_blocked_end": _time(blocked[1]),
+                "p_calendar_clean": calendar_clean,
+            },
+        )
+        return rows.moved(result)
+
+    async def cancel(
+        self, appointment_id: str, reason: str, *, calendar_clean: bool
+    ) -> Appointment | None:
+        return rows.maybe_appointment(
+            await self.call(
+                "fd_cancel",
+                {
+                    "p_id": appointment_id,
+                    "p_reason": reason,
+                    "p_calendar_clean": calendar_clean,
+                },
+            )
+        )
+
+    async def mark_unsynced(self, appointment_id: str) -> None:
+        await self.call("fd_mark_unsynced", {"p_id": appointment_id})
+
+    async def mark_synced(self, appointment: Appointment) -> bool:
+        return bool(
+            await self.call(
+                "fd_mark_synced",
+                {
+                    "p_id": appointment.appointment_id,
+                    "p_seen": _time(appointment.updated_at),
+                },
+            )
+        )
+
+    async def claim_unsettled(self, grace_seconds: int, limit: int) -> list[Appointment]:
+        found = await self.call(
+            "fd_claim_unsettled", {"p_grace_seconds": grace_seconds, "p_limit": limit}
+        )
+        return [rows.appointment(r) for r in found or []]

@@ -1,0 +1,94 @@
+"""The two tiers combined, with Redis failures degrading instead of failing the call."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from typing import Any
+
+import structlog
+
+from app.idempotency import (
+    DurableTier,
+    FastTier,
+    Mismatch,
+    Outcome,
+    Replay,
+    Started,
+)
+
+log = structlog.get_logger("frontdesk.idempotency")
+
+# After a fast-tier failure, skip it for this long instead of paying its timeout on every call.
+_COOL_OFF_SECONDS = 5.0
+
+
+def request_key(tool: str, args: Any, call_id: str | None, header: str | None) -> str | None:
+    """The ``Idempotency-Key`` header when given, else one derived from the call, the tool and
+    the canonical arguments; None when neither exists (nothing to match a retry by)."""
+    if header:
+        return "h:" + hashlib.sha256(header.encode()).hexdigest()
+    if not call_id:
+        return None
+    return "d:" + fingerprint(tool, args, call_id)
+
+
+def fingerprint(tool: str, args: Any, call_id: str | None) -> str:
+    canonical = json.dumps([tool, call_id, args], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class IdempotencyGuard:
+    def __init__(self, fast: FastTier, durable: DurableTier | None, wait_seconds: float) -> None:
+        self.fast = fast
+        self._durable = durable
+        self._wait = wait_seconds
+        self._fast_down_until = 0.0
+
+    async def begin(self, key: str, fingerprint: str) -> Outcome:
+        outcome: Outcome = Started()
+        if self._fast_usable():
+            try:
+                outcome = await self.fast.begin(key, fingerprint, self._wait)
+            except Exception as error:
+                self._fast_failed(error)
+        if isinstance(outcome, Started) and self._durable is not None:
+            kept = await self._durable.lookup(key)
+            if kept is not None:
+                kept_fingerprint, status, body = kept
+                if kept_fingerprint != fingerprint:
+                    return Mismatch()
+                await self._finish_fast(key, fingerprint, status, body)
+                return Replay(status, body)
+        return outcome
+
+    async def finish(self, key: str, fingerprint: str, status: int, body: dict[str, Any]) -> None:
+        if self._durable is not None:
+            await self._durable.keep(key, fingerprint, status, body)
+        await self._finish_fast(key, fingerprint, status, body)
+
+    async def abandon(self, key: str) -> None:
+        if self._fast_usable():
+            try:
+                await self.fast.abandon(key)
+            except Exception as error:
+                self._fast_failed(error)
+
+    async def _finish_fast(self, key: str, fp: str, status: int, body: dict[str, Any]) -> None:
+        if self._fast_usable():
+            try:
+                await self.fast.finish(key, fp, status, body)
+            except Exception as error:
+                self._fast_failed(error)
+
+    def _fast_usable(self) -> bool:
+        return time.monotonic() >= self._fast_down_until
+
+    def _fast_failed(self, error: Exception) -> None:
+        self._fast_down_until = time.monotonic() + _COOL_OFF_SECONDS
+        log.warning(
+            "idempotency.degraded",
+            error=type(error).__name__,
+            detail="cache unreachable; relying on the database",
+        )
