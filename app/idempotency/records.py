@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,16 +23,16 @@ class PostgresRecords:
         )
         if row is None:
             return None
-        return row["fingerprint"], row["status_code"], row["body"]
+        return row["fingerprint"], row["status_code"], json.loads(row["body"])
 
     async def keep(self, key: str, fingerprint: str, status: int, body: dict[str, Any]) -> None:
         await self._pool.execute(
             "insert into idempotency_records (key, fingerprint, status_code, body)"
-            " values ($1, $2, $3, $4::jsonb) on conflict (key) do nothing",
+            " values ($1, $2, $3, $4) on conflict (key) do nothing",
             key,
             fingerprint,
             status,
-            body,
+            json.dumps(body),
         )
 
 
@@ -55,10 +56,15 @@ class SupabaseRecords:
         row = response.data[0]
         if not isinstance(row, dict):
             return None
-        return str(row["fingerprint"]), int(row["status_code"]), dict(row["body"])
+        return str(row["fingerprint"]), int(row["status_code"]), json.loads(str(row["body"]))
 
     async def keep(self, key: str, fingerprint: str, status: int, body: dict[str, Any]) -> None:
-        record = {"key": key, "fingerprint": fingerprint, "status_code": status, "body": body}
+        record = {
+            "key": key,
+            "fingerprint": fingerprint,
+            "status_code": status,
+            "body": json.dumps(body),
+        }
         await (
             self._client.table("idempotency_records")
             .upsert(record, on_conflict="key", ignore_duplicates=True)

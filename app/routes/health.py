@@ -44,6 +44,6 @@ async def _check(probe: Awaitable[None]) -> str:
     try:
         async with asyncio.timeout(2):
             await probe
-    except Exception as exc:  # noqa: BLE001 - any failure means not ready; the kind is reported
+    except Exception as exc:
         return f"error: {type(exc).__name__}"
     return "ok"

@@ -46,7 +46,7 @@ create table if not exists idempotency_records (
     key         text primary key,
     fingerprint text        not null,
     status_code int         not null,
-    body        jsonb       not null,
+    body        text        not null, -- the JSON as sent: replays must match byte for byte
     created_at  timestamptz not null default now()
 );
 create index if not exists idempotency_records_created on idempotency_records (created_at);

@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,20 +31,12 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    settings = Settings(
-        port=port,
-        data_dir=Path(tmp_path_factory.mktemp("data")),
-        business_config=FIXTURES / "business.toml",
-        database_url=database_url,
-        retell_api_key=RETELL_KEY,
-    )
+@contextmanager
+def running(settings: Settings) -> Iterator[str]:
     config = uvicorn.Config(
         create_app(settings, clock=lambda: NOW),
         host="127.0.0.1",
-        port=port,
+        port=settings.port,
         log_level="warning",
         access_log=False,
         lifespan="on",
@@ -56,9 +49,39 @@ def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the server did not start")
         time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{settings.port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def settings_for(database_url: str, data_dir: Path, redis_url: str | None = None) -> Settings:
+    return Settings(
+        port=free_port(),
+        data_dir=data_dir,
+        business_config=FIXTURES / "business.toml",
+        database_url=database_url,
+        retell_api_key=RETELL_KEY,
+        redis_url=redis_url,
+    )
+
+
+@pytest.fixture(scope="session")
+def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on the test database, with in-process idempotency (the embedded default)."""
+    with running(settings_for(database_url, tmp_path_factory.mktemp("data"))) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def redis_server(
+    database_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The app as deployed: Postgres and Redis."""
+    settings = settings_for(database_url, tmp_path_factory.mktemp("data"), redis_url)
+    with running(settings) as url:
+        yield url
 
 
 def retell_call(call_id: str = "call_5e1f0c", from_number: str = "+14155550123") -> dict[str, Any]:
@@ -89,8 +112,10 @@ class RetellClient:
         self.http = httpx.Client(base_url=base_url, timeout=10)
         self.key = key
 
-    def post(self, path: str, body: bytes, signature: str | None = "sign") -> httpx.Response:
-        headers = {"content-type": "application/json"}
+    def post(
+        self, path: str, body: bytes, signature: str | None = "sign", **extra: str
+    ) -> httpx.Response:
+        headers = {"content-type": "application/json", **extra}
         if signature == "sign":
             headers["x-retell-signature"] = symmetric["sign"](body.decode(), self.key)
         elif signature is not None:
