@@ -23,7 +23,8 @@ log = structlog.get_logger("frontdesk.supabase")
 
 
 async def connect(url: str, service_key: str, timeout_seconds: float = 5.0) -> AsyncClient:
-    options = AsyncClientOptions(postgrest_client_timeout=timeout_seconds)
+    # Our own HTTP client: a bounded timeout on every call (a caller is waiting on the line).
+    options = AsyncClientOptions(httpx_client=httpx.AsyncClient(timeout=timeout_seconds))
     return await acreate_client(url, service_key, options=options)
 
 
