@@ -40,6 +40,7 @@ format: $(STAMP) ## Apply ruff's fixes and formatting
 bench: $(STAMP) ## Benchmarks of the hot paths (see bench/README.md)
 	$(BIN)/python -m bench.availability
 	$(BIN)/python -m bench.webhook
+	$(BIN)/python -m bench.booking
 
 lock: ## Re-resolve pyproject.toml's dependencies and pin them in requirements.lock
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
