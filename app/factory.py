@@ -12,18 +12,21 @@ from datetime import UTC, datetime
 import structlog
 from litestar import Litestar
 
-from agent_tools.ports import AppointmentStore, Deps
+from agent_tools.ports import Deps
 from app import reconciler
 from app.business_config import load_business
+from app.db import supabase_store
 from app.db.appointments import PostgresAppointmentStore, create_pool
 from app.db.embedded import start_embedded_postgres
 from app.db.migrations import apply_migrations
+from app.db.supabase_store import SupabaseAppointmentStore
 from app.idempotency import DurableTier, FastTier
 from app.idempotency.guard import IdempotencyGuard
 from app.idempotency.memory import MemoryTier
 from app.idempotency.records import PostgresRecords, SupabaseRecords
 from app.idempotency.redis_tier import RedisTier
-from app.routes import health, retell
+from app.journal import Journal
+from app.routes import health, retell, retell_events
 from app.settings import Settings
 from app.state import AppState
 from calendar_adapter.local import LocalCalendar
@@ -45,19 +48,17 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             if not settings.retell_api_key:
                 log.warning("webhooks.unsigned", detail="ALLOW_UNSIGNED_WEBHOOKS is on: demo only")
             pool = None
-            store: AppointmentStore
+            store: PostgresAppointmentStore | SupabaseAppointmentStore
             durable: DurableTier
             if (
                 settings.supabase_url
                 and settings.supabase_service_key
                 and not settings.database_url
             ):
-                from app.db import supabase_store  # noqa: PLC0415 - only this deployment needs it
-
                 client = await supabase_store.connect(
                     settings.supabase_url, settings.supabase_service_key
                 )
-                store = supabase_store.SupabaseAppointmentStore(client)
+                store = SupabaseAppointmentStore(client)
                 durable = SupabaseRecords(client)
                 database = "supabase-api"
             else:
@@ -90,8 +91,10 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             stack.push_async_callback(fast.aclose)
             deps = Deps(business=business, calendar=calendar, store=store, clock=clock)
             guard = IdempotencyGuard(fast, durable, settings.idempotency_wait_seconds)
+            journal = Journal(store, business.id)
+            stack.push_async_callback(journal.drain)
             app.state.frontdesk = AppState(
-                settings=settings, pool=pool, deps=deps, idempotency=guard
+                settings=settings, pool=pool, deps=deps, idempotency=guard, journal=journal
             )
             sweeper = asyncio.create_task(
                 reconciler.run_forever(
@@ -117,6 +120,8 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
         route_handlers=[
             retell.tool_call,
             retell.tool_call_args_only,
+            retell_events.call_event,
+            retell_events.inbound_call,
             health.live,
             health.ready,
         ],

@@ -10,6 +10,7 @@ from litestar import Request
 
 from agent_tools.ports import Deps
 from app.idempotency.guard import IdempotencyGuard
+from app.journal import Journal
 from app.settings import Settings
 
 
@@ -19,6 +20,7 @@ class AppState:
     pool: asyncpg.Pool | None  # None when the store is reached through Supabase's HTTP API
     deps: Deps
     idempotency: IdempotencyGuard
+    journal: Journal
 
     @staticmethod
     def of(request: Request[Any, Any, Any]) -> AppState:

@@ -24,6 +24,7 @@ from agent_tools.ports import CallContext, Deps, StoreUnavailableError
 from agent_tools.registry import TOOLS
 from app.idempotency import Mismatch, Replay, StillRunning
 from app.idempotency.guard import IdempotencyGuard, fingerprint, request_key
+from app.journal import Journal
 
 log = structlog.get_logger("frontdesk.tools")
 
@@ -53,6 +54,7 @@ async def answer(
     *,
     guard: IdempotencyGuard | None,
     idempotency_header: str | None = None,
+    journal: Journal | None = None,
 ) -> tuple[int, dict[str, Any]]:
     """Status and body for one tool call, exactly once per request (app/idempotency)."""
     tool = TOOLS.get(name)
@@ -60,7 +62,7 @@ async def answer(
     if guard is not None and (idempotency_header or (tool is not None and tool.mutates)):
         key = request_key(name, raw_args, call.call_id, idempotency_header)
     if guard is None or key is None:
-        return 200, await run_tool(name, raw_args, call, deps)
+        return 200, await run_tool(name, raw_args, call, deps, journal)
     print_ = fingerprint(name, raw_args, call.call_id)
     began = time.perf_counter()
     outcome = await guard.begin(key, print_)
@@ -85,7 +87,7 @@ async def answer(
             "message": "I'm still working on that. One moment, please.",
         }
     try:
-        reply = await run_tool(name, raw_args, call, deps)
+        reply = await run_tool(name, raw_args, call, deps, journal)
     except BaseException:
         await guard.abandon(key)
         raise
@@ -96,12 +98,16 @@ async def answer(
     return 200, reply
 
 
-async def run_tool(name: str, raw_args: Any, call: CallContext, deps: Deps) -> dict[str, Any]:
+async def run_tool(
+    name: str, raw_args: Any, call: CallContext, deps: Deps, journal: Journal | None = None
+) -> dict[str, Any]:
     began = time.perf_counter()
-    outcome = "ok"
+    outcome = "fault"
+    reply: dict[str, Any] = {}
     try:
         try:
             reply = await _dispatch(name, raw_args, call, deps)
+            outcome = "ok"
         except StoreUnavailableError:
             log.exception("tool.store_unavailable", tool=name, call_id=call.call_id)
             raise TemporarilyUnavailable(
@@ -111,17 +117,15 @@ async def run_tool(name: str, raw_args: Any, call: CallContext, deps: Deps) -> d
     except ToolError as error:
         outcome = error.code
         reply = {"ok": False, "error": error.code, "message": error.message, **error.details}
-    except BaseException:
-        outcome = "fault"
-        raise
     finally:
-        log.info(
-            "tool.call",
-            tool=name,
-            call_id=call.call_id,
-            outcome=outcome,
-            duration_ms=round((time.perf_counter() - began) * 1000, 2),
-        )
+        elapsed = round((time.perf_counter() - began) * 1000, 2)
+        log.info("tool.call", tool=name, call_id=call.call_id, outcome=outcome, duration_ms=elapsed)
+        if journal is not None:
+            appointment = reply.get("appointment")
+            appointment_id = (
+                appointment.get("appointment_id") if isinstance(appointment, dict) else None
+            )
+            journal.tool_call(call.call_id, name, outcome, elapsed, appointment_id)
     return reply
 
 

@@ -166,3 +166,42 @@ class PostgresAppointmentStore:
     async def claim_unsettled(self, grace_seconds: int, limit: int) -> list[Appointment]:
         found = await self._value("select fd_claim_unsettled($1, $2)", grace_seconds, limit)
         return [rows.appointment(r) for r in found or []]
+
+    # -- call records (app.journal) ------------------------------------------------------
+
+    async def record_call_event(
+        self, business_id: str, event: str, payload: dict[str, Any]
+    ) -> None:
+        await self._value(
+            "select fd_record_call_event($1, $2, $3::jsonb)", business_id, event, payload
+        )
+
+    async def record_tool_call(
+        self,
+        business_id: str,
+        *,
+        call_id: str | None,
+        tool: str,
+        outcome: str,
+        duration_ms: float,
+        appointment_id: str | None,
+    ) -> None:
+        await self._value(
+            "select fd_record_tool_call($1, $2, $3, $4, $5, $6)",
+            business_id,
+            call_id,
+            tool,
+            outcome,
+            duration_ms,
+            appointment_id,
+        )
+
+    async def caller(
+        self, business_id: str, phone: str, after: datetime
+    ) -> tuple[str | None, Appointment | None]:
+        found = await self._value("select fd_caller($1, $2, $3)", business_id, phone, after)
+        return found["name"], rows.maybe_appointment(found["next"])
+
+    async def call_trace(self, call_id: str) -> dict[str, Any]:
+        trace: dict[str, Any] = await self._value("select fd_call_trace($1)", call_id)
+        return trace

@@ -192,3 +192,56 @@ class SupabaseAppointmentStore:
             "fd_claim_unsettled", {"p_grace_seconds": grace_seconds, "p_limit": limit}
         )
         return [rows.appointment(r) for r in found or []]
+
+    # -- call records (app.journal) ------------------------------------------------------
+
+    async def record_call_event(
+        self, business_id: str, event: str, payload: dict[str, Any]
+    ) -> None:
+        await self.call(
+            "fd_record_call_event",
+            {
+                "p_business": business_id,
+                "p_event": event,
+                "p_payload": payload,
+            },
+        )
+
+    async def record_tool_call(
+        self,
+        business_id: str,
+        *,
+        call_id: str | None,
+        tool: str,
+        outcome: str,
+        duration_ms: float,
+        appointment_id: str | None,
+    ) -> None:
+        await self.call(
+            "fd_record_tool_call",
+            {
+                "p_business": business_id,
+                "p_call_id": call_id,
+                "p_tool": tool,
+                "p_outcome": outcome,
+                "p_duration_ms": duration_ms,
+                "p_appointment_id": appointment_id,
+            },
+        )
+
+    async def caller(
+        self, business_id: str, phone: str, after: datetime
+    ) -> tuple[str | None, Appointment | None]:
+        found = await self.call(
+            "fd_caller",
+            {
+                "p_business": business_id,
+                "p_phone": phone,
+                "p_after": _time(after),
+            },
+        )
+        return found["name"], rows.maybe_appointment(found["next"])
+
+    async def call_trace(self, call_id: str) -> dict[str, Any]:
+        trace: dict[str, Any] = await self.call("fd_call_trace", {"p_call_id": call_id})
+        return trace

@@ -39,7 +39,7 @@ async def verified_json(request: Request[Any, Any, Any]) -> Any:
 _MALFORMED = object()
 
 
-def _malformed() -> Response[dict[str, Any]]:
+def malformed() -> Response[dict[str, Any]]:
     return Response(
         {"ok": False, "error": "malformed_json", "message": "The request body is not JSON."},
         status_code=HTTP_400_BAD_REQUEST,
@@ -50,7 +50,7 @@ def _malformed() -> Response[dict[str, Any]]:
 async def tool_call(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
     payload = await verified_json(request)
     if payload is _MALFORMED or not isinstance(payload, dict):
-        return _malformed()
+        return malformed()
     name = payload.get("name")
     return await _answer(
         request, name if isinstance(name, str) else "", payload.get("args"), payload.get("call")
@@ -63,7 +63,7 @@ async def tool_call_args_only(
 ) -> Response[dict[str, Any]]:
     payload = await verified_json(request)
     if payload is _MALFORMED or not isinstance(payload, dict):
-        return _malformed()
+        return malformed()
     return await _answer(request, name, payload, None)
 
 
@@ -78,5 +78,6 @@ async def _answer(
         state.deps,
         guard=state.idempotency,
         idempotency_header=request.headers.get("idempotency-key"),
+        journal=state.journal,
     )
     return Response(body, status_code=status)

@@ -1,0 +1,72 @@
+"""Retell's call webhooks: call lifecycle events, and the inbound-call lookup that greets a
+known caller by name."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import structlog
+from litestar import Request, Response, post
+from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
+
+from agent_tools.caller_context import dynamic_variables
+from agent_tools.ownership import normalize_phone
+from agent_tools.ports import Appointment
+from app.routes.retell import malformed, verified_json
+from app.state import AppState
+
+log = structlog.get_logger("frontdesk.retell")
+
+# Retell waits 10 s for the inbound webhook; a known caller is a nicety, not worth a slow answer.
+CALLER_LOOKUP_SECONDS = 1.0
+
+
+@post("/retell/webhook", status_code=HTTP_200_OK)
+async def call_event(request: Request[Any, Any, Any]) -> Response[Any]:
+    """Store every event (unknown ones too) and acknowledge at once; writing happens after."""
+    payload = await verified_json(request)
+    if not isinstance(payload, dict):
+        return malformed()
+    event = payload.get("event")
+    event = event if isinstance(event, str) and event else "unknown"
+    call = payload.get("call")
+    call_id = call.get("call_id") if isinstance(call, dict) else None
+    log.info("retell.event", retell_event=event, call_id=call_id)
+    AppState.of(request).journal.call_event(event, payload)
+    return Response(None, status_code=HTTP_204_NO_CONTENT)
+
+
+@post("/retell/inbound", status_code=HTTP_200_OK)
+async def inbound_call(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+    """``call_inbound`` / ``chat_inbound``: the variables the prompt greets the caller with."""
+    payload = await verified_json(request)
+    if not isinstance(payload, dict):
+        return malformed()
+    said = payload.get("event")
+    event = said if isinstance(said, str) and said else "call_inbound"
+    details = payload.get(event) or payload.get("call_inbound") or {}
+    from_number = details.get("from_number") if isinstance(details, dict) else None
+    state = AppState.of(request)
+    deps = state.deps
+    now = deps.clock()
+    name, upcoming = await _known_caller(state, normalize_phone(from_number))
+    variables = dynamic_variables(deps.business, now, name, upcoming)
+    return Response(
+        {event: {"dynamic_variables": variables, "metadata": {"business_id": deps.business.id}}}
+    )
+
+
+async def _known_caller(
+    state: AppState, phone: str | None
+) -> tuple[str | None, Appointment | None]:
+    if phone is None:
+        return None, None
+    try:
+        async with asyncio.timeout(CALLER_LOOKUP_SECONDS):
+            return await state.journal.records.caller(
+                state.deps.business.id, phone, state.deps.clock()
+            )
+    except Exception:
+        log.warning("retell.caller_lookup_failed", exc_info=True)
+        return None, None
