@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock 2>/dev/null | cksum | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test unit lint format bench lock clean
+.PHONY: help install run test unit lint format bench retell-config retell-push lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -41,6 +41,12 @@ bench: $(STAMP) ## Benchmarks of the hot paths (see bench/README.md)
 	$(BIN)/python -m bench.availability
 	$(BIN)/python -m bench.webhook
 	$(BIN)/python -m bench.booking
+
+retell-config: $(STAMP) ## Print the Retell LLM config (prompt + tools) as JSON; needs PUBLIC_BASE_URL
+	@$(BIN)/python -m prompts.retell_config
+
+retell-push: $(STAMP) ## Create or update (RETELL_LLM_ID) the Retell LLM; needs RETELL_API_KEY, PUBLIC_BASE_URL
+	$(BIN)/python -m prompts.push
 
 lock: ## Re-resolve pyproject.toml's dependencies and pin them in requirements.lock
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock

@@ -1,0 +1,104 @@
+"""The Retell LLM configuration, in the shape of Retell's create-LLM request.
+
+    python -m prompts.retell_config            # print it as JSON (make retell-config)
+
+Tool parameters come from the argument models in agent_tools, so the schema Retell gives the LLM
+is the schema the server validates with. The result is checked against the official retell-sdk
+request types before it is printed or sent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter
+from retell.types.llm_create_params import LlmCreateParams
+
+from agent_tools.registry import TOOLS, Tool
+
+PROMPT = Path(__file__).with_name("receptionist.md")
+
+# What the agent says while a tool that changes things runs (Retell speaks it).
+_EXECUTION_MESSAGES = {
+    "book_appointment": "Say you are booking it now, in a few words.",
+    "reschedule_appointment": "Say you are moving it now, in a few words.",
+    "cancel_appointment": "Say you are cancelling it now, in a few words.",
+}
+TOOL_TIMEOUT_MS = 10_000  # our answers take milliseconds; this bounds a stuck attempt
+MAX_RETRY = 2  # safe: the server answers a retried call exactly once (docs/booking.md)
+
+
+def parameters(tool: Tool) -> dict[str, Any]:
+    """The args model's JSON schema, flattened to what LLM function calling reads best:
+    optional fields as their plain type, no titles."""
+    schema = tool.args_model.model_json_schema()
+    properties = {}
+    for name, field in schema.get("properties", {}).items():
+        flat = {k: v for k, v in field.items() if k not in ("title", "anyOf", "default")}
+        for option in field.get("anyOf", []):
+            if option.get("type") != "null":
+                flat.update({k: v for k, v in option.items() if k != "title"})
+        properties[name] = flat
+    result: dict[str, Any] = {"type": "object", "properties": properties}
+    if schema.get("required"):
+        result["required"] = list(schema["required"])
+    return result
+
+
+def tool_definition(tool: Tool, base_url: str) -> dict[str, Any]:
+    definition: dict[str, Any] = {
+        "type": "custom",
+        "name": tool.name,
+        "description": tool.description,
+        "url": f"{base_url.rstrip('/')}/retell/functions",
+        "method": "POST",
+        "parameters": parameters(tool),
+        "timeout_ms": TOOL_TIMEOUT_MS,
+        "max_retry": MAX_RETRY,
+        "speak_after_execution": True,
+        "speak_during_execution": tool.mutates,
+    }
+    if tool.name in _EXECUTION_MESSAGES:
+        definition["execution_message_description"] = _EXECUTION_MESSAGES[tool.name]
+    return definition
+
+
+def llm_config(base_url: str) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "general_prompt": PROMPT.read_text(encoding="utf-8"),
+        "general_tools": [tool_definition(tool, base_url) for tool in TOOLS.values()],
+        "default_dynamic_variables": {
+            "business_name": "our office",
+            "current_date": "",
+            "current_time": "",
+            "timezone": "",
+            "services": "",
+            "caller_known": "false",
+            "caller_name": "",
+            "next_appointment": "",
+            "next_appointment_id": "",
+        },
+        "begin_message": "Thanks for calling {{business_name}}, how can I help you today?",
+    }
+    TypeAdapter(LlmCreateParams).validate_python(config)
+    return config
+
+
+def public_base_url() -> str:
+    url = os.environ.get("PUBLIC_BASE_URL", "").strip()
+    if not url.startswith(("https://", "http://")):
+        raise SystemExit("Set PUBLIC_BASE_URL to where Retell reaches this server (https://...)")
+    return url
+
+
+def main() -> None:
+    json.dump(llm_config(public_base_url()), sys.stdout, indent=2)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()

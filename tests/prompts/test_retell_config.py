@@ -1,0 +1,101 @@
+"""The configuration Retell receives: generated from the server's own argument models, valid
+for Retell's API, and applied with the official client (at the HTTP boundary)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import httpx
+import pytest
+import respx
+from pydantic import TypeAdapter
+from retell import Retell
+from retell.types.llm_create_params import GeneralToolCustomTool
+
+from agent_tools.errors import ToolError
+from agent_tools.registry import TOOLS
+from prompts.push import push
+from prompts.retell_config import PROMPT, llm_config
+
+BASE = "https://frontdesk.example.com"
+
+
+def test_every_tool_is_published_with_the_servers_own_schema() -> None:
+    config = llm_config(BASE)
+    tools = {t["name"]: t for t in config["general_tools"]}
+    assert set(tools) == set(TOOLS)
+    for name, tool in TOOLS.items():
+        published = tools[name]
+        TypeAdapter(GeneralToolCustomTool).validate_python(published)
+        assert re.fullmatch(r"[a-zA-Z0-9_-]{1,64}", name)
+        assert published["url"] == f"{BASE}/retell/functions"
+        schema = tool.args_model.model_json_schema()
+        assert set(published["parameters"]["properties"]) == set(schema["properties"])
+        assert published["parameters"].get("required", []) == schema.get("required", [])
+        assert published["description"] == tool.description
+        # Retrying is only offered because the server is idempotent for these tools.
+        assert published["max_retry"] <= 5
+        assert published["speak_during_execution"] is tool.mutates
+
+
+def test_published_schemas_accept_what_the_server_accepts() -> None:
+    tools = {t["name"]: t for t in llm_config(BASE)["general_tools"]}
+    book = tools["book_appointment"]["parameters"]
+    assert book["required"] == ["name"]
+    assert book["properties"]["phone"]["type"] == "string"
+    assert tools["find_slots"]["parameters"]["properties"]["limit"]["maximum"] == 10
+
+
+def test_the_prompt_covers_every_tool_and_every_error_the_agent_can_hear() -> None:
+    prompt = PROMPT.read_text(encoding="utf-8")
+    for name in TOOLS:
+        assert f"`{name}`" in prompt
+    codes = {cls.code for cls in _subclasses(ToolError)} - {
+        "tool_error",
+        "unknown_tool",
+        "unknown_service",
+        "in_progress",
+    }
+    missing = [code for code in codes if f"`{code}`" not in prompt]
+    assert missing == []
+    variables = set(re.findall(r"{{(\w+)}}", prompt))
+    assert variables <= set(llm_config(BASE)["default_dynamic_variables"])
+
+
+def _subclasses(cls: type[ToolError]) -> set[type[ToolError]]:
+    found: set[type[ToolError]] = set()
+    for sub in cls.__subclasses__():
+        found |= {sub, *_subclasses(sub)}
+    return found
+
+
+@respx.mock
+def test_push_creates_then_updates_the_retell_llm() -> None:
+    created = respx.post("https://api.retellai.com/create-retell-llm").mock(
+        return_value=httpx.Response(
+            201, json={"llm_id": "llm_new", "last_modification_timestamp": 1, "version": 0}
+        )
+    )
+    updated = respx.patch("https://api.retellai.com/update-retell-llm/llm_new").mock(
+        return_value=httpx.Response(
+            200, json={"llm_id": "llm_new", "last_modification_timestamp": 2, "version": 1}
+        )
+    )
+    client = Retell(api_key="key_test", max_retries=0)
+    config = llm_config(BASE)
+    assert push(client, config, None) == "llm_new"
+    sent = json.loads(created.calls.last.request.content)
+    assert created.calls.last.request.headers["authorization"] == "Bearer key_test"
+    assert [t["name"] for t in sent["general_tools"]] == list(TOOLS)
+    assert sent["general_prompt"] == config["general_prompt"]
+    assert push(client, config, "llm_new") == "llm_new"
+    assert json.loads(updated.calls.last.request.content)["general_tools"] == sent["general_tools"]
+
+
+def test_a_missing_public_url_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from prompts.retell_config import public_base_url
+
+    monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
+    with pytest.raises(SystemExit, match="PUBLIC_BASE_URL"):
+        public_base_url()
