@@ -18,6 +18,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from agent_tools import speech
 from agent_tools.availability import utc_seconds
 from agent_tools.business import Service
 from agent_tools.errors import (
@@ -218,7 +219,8 @@ def refusal(search: Search, start: datetime) -> ToolError:
 def _reply(appointment: Appointment, search: Search) -> BookAppointmentReply:
     shown = appointment_out(appointment, search.business, search.today)
     return BookAppointmentReply(
-        message=f"You're booked for {appointment.service} {shown.spoken}.", appointment=shown
+        message=f"You're booked for {appointment.service} {speech.on(shown.spoken)}.",
+        appointment=shown,
     )
 
 

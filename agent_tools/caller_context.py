@@ -31,7 +31,7 @@ def dynamic_variables(
     if next_appointment is not None:
         start = next_appointment.start.astimezone(business.timezone)
         variables["next_appointment"] = (
-            f"{next_appointment.service} {speech.moment(start, local.date())}"
+            f"{next_appointment.service} {speech.on(speech.moment(start, local.date()))}"
         )
         variables["next_appointment_id"] = next_appointment.appointment_id
     return variables

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from agent_tools import speech
 from agent_tools.book_appointment import refusal
 from agent_tools.business import Service
 from agent_tools.errors import CalendarUnavailable, InvalidArguments
@@ -84,7 +85,7 @@ async def reschedule_appointment(
     old = appointment_out(current, business, today)
     if start == current.start:
         return ChangeReply(
-            message=f"Your {current.service} is already {old.spoken}.", appointment=old
+            message=f"Your {current.service} is already {speech.on(old.spoken)}.", appointment=old
         )
     search = await open_search(deps, service, now, around=start, moving=current)
     if not search.offers_start(start):
@@ -109,13 +110,14 @@ async def reschedule_appointment(
         if restored:
             raise CalendarUnavailable(
                 "I couldn't reach the calendar, so I haven't moved it: your appointment is "
-                f"still {old.spoken}. Shall I try again?"
+                f"still {speech.on(old.spoken)}. Shall I try again?"
             ) from None
     else:
         await deps.store.mark_synced(moved)
     shown = appointment_out(moved, business, today)
     return ChangeReply(
-        message=f"Done: your {moved.service} is moved to {shown.spoken}.", appointment=shown
+        message=f"Done: your {moved.service} is moved to {shown.spoken}.",
+        appointment=shown,
     )
 
 
@@ -165,7 +167,7 @@ async def cancel_appointment(
     )
     shown = appointment_out(cancelled or current, business, today)
     return ChangeReply(
-        message=f"Your {current.service} {shown.spoken} is cancelled.", appointment=shown
+        message=f"Your {current.service} {speech.on(shown.spoken)} is cancelled.", appointment=shown
     )
 
 

@@ -45,7 +45,9 @@ async def find_appointments(
             else "I don't see any upcoming appointments under those details."
         )
     else:
-        listed = speech.join_or([f"{a.service} {a.spoken}" for a in shown]).replace(" or ", " and ")
+        listed = speech.join_or([f"{a.service} {speech.on(a.spoken)}" for a in shown]).replace(
+            " or ", " and "
+        )
         count = "one upcoming appointment" if len(shown) == 1 else f"{len(shown)} appointments"
         message = f"You have {count}: {listed}."
     return FindAppointmentsReply(message=message, appointments=shown)

@@ -36,6 +36,12 @@ def moment(value: datetime, today: date) -> str:
     return f"{day(value.date(), today)} at {clock(value)}"
 
 
+def on(spoken: str) -> str:
+    """A spoken moment as the object of a sentence: "on Monday, March 15 at 9 AM", but
+    "tomorrow at 9 AM"."""
+    return spoken if spoken.startswith(("today", "tomorrow")) else f"on {spoken}"
+
+
 def choices(starts: Sequence[datetime], today: date) -> str:
     """Several times, grouped by day: "Monday, March 15 at 9 AM or 1 PM, or Tuesday at 9 AM"."""
     groups: dict[date, list[str]] = {}

@@ -160,5 +160,4 @@ def _iso(text: str, zone: ZoneInfo, today: date) -> Window | None:
 
 
 def _on(day: date, today: date) -> str:
-    spoken = speech.day(day, today)
-    return spoken if spoken in ("today", "tomorrow") else f"on {spoken}"
+    return speech.on(speech.day(day, today))

@@ -57,7 +57,8 @@ async def test_the_caller_finds_their_upcoming_appointments(deps: Deps) -> None:
         "2027-03-16T14:00:00-04:00",
     ]
     assert mine.message == (
-        "You have 2 appointments: Cleaning tomorrow at 9 AM and Cleaning Tuesday, March 16 at 2 PM."
+        "You have 2 appointments: Cleaning tomorrow at 9 AM and "
+        "Cleaning on Tuesday, March 16 at 2 PM."
     )
     theirs = await find_appointments(FindAppointmentsArgs(), STRANGER, deps)
     assert theirs.appointments == []
