@@ -57,7 +57,13 @@ class Business:
     closures: frozenset[date] = frozenset()
     special_hours: Mapping[date, tuple[OpenRange, ...]] = field(default_factory=dict)
     calendar_id: str = "primary"
+    # Every calendar whose events make the business busy (bookings go to ``calendar_id``).
+    extra_busy_calendars: tuple[str, ...] = ()
     conventions: Conventions = field(default_factory=Conventions)
+
+    @property
+    def busy_calendar_ids(self) -> list[str]:
+        return [self.calendar_id, *self.extra_busy_calendars]
 
     def opening_span(self, day: date) -> tuple[time, time] | None:
         """From the first opening to the last closing of ``day``; for a closed day, the

@@ -136,7 +136,7 @@ async def open_search(
     if around is not None:
         start, end = max(start, around - timedelta(days=1)), around + timedelta(days=1)
     calendar_busy, store_busy, full_days = await asyncio.gather(
-        deps.calendar.busy([business.calendar_id], start, end),
+        deps.calendar.busy(business.busy_calendar_ids, start, end, live=around is not None),
         deps.store.blocked(
             business.id,
             business.calendar_id,

@@ -27,7 +27,7 @@ class LocalCalendar:
         self._spans = {key: _span(e["start"], e["end"]) for key, e in self._events.items()}
 
     async def busy(
-        self, calendar_ids: Sequence[str], start: datetime, end: datetime
+        self, calendar_ids: Sequence[str], start: datetime, end: datetime, *, live: bool = False
     ) -> list[BusySpan]:
         wanted = set(calendar_ids)
         low, high = int(start.timestamp()), int(end.timestamp())

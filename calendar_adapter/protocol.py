@@ -31,9 +31,10 @@ class NewEvent:
 
 class Calendar(Protocol):
     async def busy(
-        self, calendar_ids: Sequence[str], start: datetime, end: datetime
+        self, calendar_ids: Sequence[str], start: datetime, end: datetime, *, live: bool = False
     ) -> list[BusySpan]:
-        """Busy spans overlapping ``[start, end)`` across the given calendars."""
+        """Busy spans overlapping ``[start, end)`` across the given calendars. ``live`` asks the
+        calendar itself rather than any local copy (a booking's last check)."""
         ...
 
     async def create_event(self, calendar_id: str, event: NewEvent) -> None:
