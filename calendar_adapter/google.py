@@ -251,8 +251,7 @@ class GoogleCalendar:
                 reasons = [e.get("reason") for e in found["errors"]]
                 log.warning("google.freebusy_error", calendar_id=calendar_id, reasons=reasons)
                 raise CalendarUnavailableError(f"{calendar_id}: {reasons}")
-            for block in found.get("busy", []):
-                spans.append((_seconds(block["start"]), _seconds(block["end"])))
+            spans.extend((_seconds(b["start"]), _seconds(b["end"])) for b in found.get("busy", []))
         return spans
 
     async def _get(self, calendar_id: str, event_id: str) -> dict[str, Any] | None:
@@ -268,7 +267,7 @@ class GoogleCalendar:
             async with asyncio.timeout(self._deadline):
                 async for attempt in AsyncRetrying(
                     retry=retry_if_exception_type((_TransientError, httpx.TransportError)),
-                    wait=wait_exponential_jitter(initial=0.1, max=1.0),
+                    wait=wait_exponential_jitter(multiplier=0.1, max=1.0, jitter=0.1),
                     stop=stop_after_attempt(self._attempts),
                     before_sleep=_log_retry,
                     reraise=True,

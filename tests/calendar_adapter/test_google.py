@@ -1,0 +1,132 @@
+"""The Google adapter against a local server speaking Calendar v3."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from calendar_adapter.google import GoogleCalendar, SyncTokenExpiredError
+from calendar_adapter.protocol import CalendarUnavailableError, NewEvent
+from tests.fakes.google_calendar import FakeGoogle
+
+CAL = "frontdesk@group.calendar.google.com"
+NINE = datetime(2027, 3, 11, 14, tzinfo=UTC)
+EVENT = NewEvent("fdabc123", NINE, NINE + timedelta(hours=1), "Cleaning: Ada", "", "apt_1")
+
+
+def span(start: datetime, end: datetime) -> tuple[int, int]:
+    return int(start.timestamp()), int(end.timestamp())
+
+
+async def test_an_event_is_created_once_and_counts_as_busy(
+    google: GoogleCalendar, fake_google: FakeGoogle
+) -> None:
+    fake_google.events[CAL] = {}
+    await google.create_event(CAL, EVENT)
+    await google.create_event(CAL, EVENT)  # a retry: 409, confirmed with a get
+    assert list(fake_google.events[CAL]) == ["fdabc123"]
+    stored = fake_google.events[CAL]["fdabc123"]
+    assert stored["extendedProperties"]["private"]["frontdesk_appointment"] == "apt_1"
+    busy = await google.busy([CAL], NINE - timedelta(days=1), NINE + timedelta(days=1))
+    assert busy == [span(EVENT.start, EVENT.end)]
+    assert fake_google.violations == []
+
+
+async def test_long_ranges_are_asked_in_chunks(
+    google: GoogleCalendar, fake_google: FakeGoogle
+) -> None:
+    fake_google.events[CAL] = {}
+    await google.busy([CAL], NINE, NINE + timedelta(days=200))
+    assert [r for r, _ in fake_google.requests].count("freeBusy") == 4
+
+
+async def test_move_delete_and_read_back(google: GoogleCalendar, fake_google: FakeGoogle) -> None:
+    fake_google.events[CAL] = {}
+    await google.create_event(CAL, EVENT)
+    later = NINE + timedelta(hours=2)
+    await google.move_event(CAL, EVENT.event_id, later, later + timedelta(hours=1))
+    assert await google.event_times(CAL, EVENT.event_id) == (later, later + timedelta(hours=1))
+    await google.delete_event(CAL, EVENT.event_id)
+    await google.delete_event(CAL, EVENT.event_id)  # 410: already deleted is fine
+    assert await google.event_times(CAL, EVENT.event_id) is None
+    with pytest.raises(LookupError):
+        await google.move_event(CAL, "fdnope", later, later + timedelta(hours=1))
+    # Re-creating a deleted id (Google keeps it as cancelled) revives it.
+    await google.create_event(CAL, EVENT)
+    assert await google.event_times(CAL, EVENT.event_id) == (EVENT.start, EVENT.end)
+    assert fake_google.violations == []
+
+
+async def test_transient_errors_are_retried(
+    google: GoogleCalendar, fake_google: FakeGoogle
+) -> None:
+    fake_google.events[CAL] = {}
+    fake_google.fail("insert", 503, 429, 403)
+    await google.create_event(CAL, EVENT)
+    assert [r for r, _ in fake_google.requests].count("insert") == 4
+    assert "fdabc123" in fake_google.events[CAL]
+
+
+async def test_a_calendar_that_keeps_failing_is_unavailable_within_the_deadline(
+    google: GoogleCalendar, fake_google: FakeGoogle
+) -> None:
+    fake_google.events[CAL] = {}
+    fake_google.fail("freeBusy", *[500] * 10)
+    with pytest.raises(CalendarUnavailableError):
+        await google.busy([CAL], NINE, NINE + timedelta(days=1))
+
+
+async def test_a_slow_calendar_is_unavailable_at_the_deadline(
+    google: GoogleCalendar, fake_google: FakeGoogle
+) -> None:
+    fake_google.events[CAL] = {}
+    fake_google.latency["freeBusy"] = 5
+    began = datetime.now(UTC)
+    with pytest.raises(CalendarUnavailableError):
+        await google.busy([CAL], NINE, NINE + timedelta(days=1))
+    assert datetime.now(UTC) - began < timedelta(seconds=3)
+
+
+async def test_permanent_errors_are_not_retried(
+    google: GoogleCalendar, fake_google: FakeGoogle
+) -> None:
+    with pytest.raises(CalendarUnavailableError):  # an unknown calendar: per-calendar error
+        await google.busy(["nobody@example.com"], NINE, NINE + timedelta(days=1))
+    fake_google.events[CAL] = {}
+    fake_google.fail("insert", 400)
+    with pytest.raises(CalendarUnavailableError):
+        await google.create_event(CAL, EVENT)
+    assert [r for r, _ in fake_google.requests].count("insert") == 1
+
+
+async def test_changes_are_listed_across_pages_then_incrementally(
+    google: GoogleCalendar, fake_google: FakeGoogle
+) -> None:
+    for index in range(5):
+        start = NINE + timedelta(hours=index)
+        fake_google.put_event(
+            CAL,
+            {
+                "id": f"staff{index}",
+                "start": {"dateTime": start.isoformat()},
+                "end": {"dateTime": (start + timedelta(minutes=30)).isoformat()},
+            },
+        )
+    changes, token = await google.list_changes(CAL, None, NINE - timedelta(days=1))
+    assert [c.event_id for c in changes] == [f"staff{i}" for i in range(5)]
+    fake_google.remove_event(CAL, "staff2")
+    changes, token = await google.list_changes(CAL, token, NINE)
+    assert [(c.event_id, c.cancelled) for c in changes] == [("staff2", True)]
+    fake_google.expire_sync_tokens()
+    with pytest.raises(SyncTokenExpiredError):
+        await google.list_changes(CAL, token, NINE)
+
+
+async def test_watch_and_stop_a_channel(google: GoogleCalendar, fake_google: FakeGoogle) -> None:
+    channel = await google.watch(CAL, "chan-1", "secret", "https://example.com/n", 3600)
+    assert channel.resource_id == f"res-{CAL}"
+    assert channel.expires_at > datetime.now(UTC) + timedelta(minutes=59)
+    await google.stop_channel("chan-1", channel.resource_id)
+    assert fake_google.channels == {}
+    assert fake_google.violations == []
