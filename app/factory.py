@@ -1,5 +1,5 @@
-"""The composition root: builds settings, logging, database, calendar, idempotency and the
-reconciler once, and closes them in reverse order."""
+"""The composition root: builds settings, logging, database, calendar, idempotency, sync and
+the reconciler once, and closes them in reverse order."""
 
 from __future__ import annotations
 
@@ -7,11 +7,15 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Any
 
+import asyncpg
 import structlog
 from litestar import Litestar
 
+from agent_tools.business import Business
 from agent_tools.ports import Deps
 from app import reconciler
 from app.business_config import load_business
@@ -20,16 +24,21 @@ from app.db.appointments import PostgresAppointmentStore, create_pool
 from app.db.embedded import start_embedded_postgres
 from app.db.migrations import apply_migrations
 from app.db.supabase_store import SupabaseAppointmentStore
+from app.google_sync import GoogleSync, PostgresMirror
 from app.idempotency import DurableTier, FastTier
 from app.idempotency.guard import IdempotencyGuard
 from app.idempotency.memory import MemoryTier
 from app.idempotency.records import PostgresRecords, SupabaseRecords
 from app.idempotency.redis_tier import RedisTier
 from app.journal import Journal
+from app.routes import google as google_routes
 from app.routes import health, retell, retell_events
 from app.settings import Settings
 from app.state import AppState
+from calendar_adapter.google import GoogleCalendar
+from calendar_adapter.google_auth import load_credentials
 from calendar_adapter.local import LocalCalendar
+from calendar_adapter.protocol import Calendar
 
 log = structlog.get_logger("frontdesk")
 
@@ -40,78 +49,46 @@ def utc_now() -> datetime:
 
 def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Litestar:
     settings.validate()
-    business = load_business(settings.business_config)  # fail fast, before serving
+    configured = load_business(settings.business_config)  # fail fast, before serving
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
             if not settings.retell_api_key:
                 log.warning("webhooks.unsigned", detail="ALLOW_UNSIGNED_WEBHOOKS is on: demo only")
-            pool = None
-            store: PostgresAppointmentStore | SupabaseAppointmentStore
-            durable: DurableTier
-            if (
-                settings.supabase_url
-                and settings.supabase_service_key
-                and not settings.database_url
-            ):
-                client = await supabase_store.connect(
-                    settings.supabase_url, settings.supabase_service_key
-                )
-                store = SupabaseAppointmentStore(client)
-                durable = SupabaseRecords(client)
-                database = "supabase-api"
-            else:
-                url = settings.database_url
-                if url is None:
-                    embedded = await start_embedded_postgres(settings.data_dir)
-                    stack.push_async_callback(embedded.stop)
-                    url = embedded.uri
-                pool = await create_pool(url, statement_cache=settings.statement_cache)
-                stack.push_async_callback(pool.close)
-                async with pool.acquire() as connection:
-                    await apply_migrations(connection, settings.migrations_dir)
-                store = PostgresAppointmentStore(pool)
-                durable = PostgresRecords(pool)
-                database = "postgres" if settings.database_url else "embedded"
-
-            calendar = LocalCalendar(settings.data_dir / "local-calendar.json")
-            stack.push_async_callback(calendar.aclose)
-            fast: FastTier
-            if settings.redis_url:
-                fast = RedisTier.from_url(
-                    settings.redis_url,
-                    settings.idempotency_ttl_seconds,
-                    settings.idempotency_inflight_seconds,
-                )
-            else:
-                fast = MemoryTier(
-                    settings.idempotency_ttl_seconds, settings.idempotency_inflight_seconds
-                )
+            db = await _open_database(settings, stack)
+            business, calendar, google_sync = await _open_calendar(settings, configured, db, stack)
+            fast = _fast_tier(settings)
             stack.push_async_callback(fast.aclose)
-            deps = Deps(business=business, calendar=calendar, store=store, clock=clock)
-            guard = IdempotencyGuard(fast, durable, settings.idempotency_wait_seconds)
-            journal = Journal(store, business.id)
+            deps = Deps(business=business, calendar=calendar, store=db.store, clock=clock)
+            journal = Journal(db.store, business.id)
             stack.push_async_callback(journal.drain)
             app.state.frontdesk = AppState(
-                settings=settings, pool=pool, deps=deps, idempotency=guard, journal=journal
+                settings=settings,
+                pool=db.pool,
+                deps=deps,
+                idempotency=IdempotencyGuard(fast, db.durable, settings.idempotency_wait_seconds),
+                journal=journal,
+                google_sync=google_sync,
             )
-            sweeper = asyncio.create_task(
+            if google_sync is not None:
+                await _start_google_sync(google_sync, settings, stack)
+            _background(
+                stack,
                 reconciler.run_forever(
-                    store,
+                    db.store,
                     calendar,
                     business,
                     every_seconds=settings.reconcile_every_seconds,
                     grace_seconds=settings.reconcile_grace_seconds,
-                )
+                ),
             )
-            stack.push_async_callback(_stop, sweeper)
             log.info(
                 "app.started",
                 url=f"http://{settings.host}:{settings.port}",
                 business=business.id,
-                database=database,
-                calendar="local",
+                database=db.kind,
+                calendar="google" if settings.google_calendar_ids else "local",
                 idempotency="redis" if settings.redis_url else "in-process",
             )
             yield
@@ -122,6 +99,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             retell.tool_call_args_only,
             retell_events.call_event,
             retell_events.inbound_call,
+            google_routes.notification,
             health.live,
             health.ready,
         ],
@@ -129,6 +107,85 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
         debug=False,
         request_max_body_size=1024 * 1024,
     )
+
+
+@dataclass(frozen=True)
+class _Database:
+    kind: str
+    pool: asyncpg.Pool | None
+    store: PostgresAppointmentStore | SupabaseAppointmentStore
+    durable: DurableTier
+
+
+async def _open_database(settings: Settings, stack: AsyncExitStack) -> _Database:
+    """Supabase's HTTP API when only it is configured; else Postgres (given, or embedded)."""
+    if settings.supabase_url and settings.supabase_service_key and not settings.database_url:
+        client = await supabase_store.connect(settings.supabase_url, settings.supabase_service_key)
+        return _Database(
+            "supabase-api", None, SupabaseAppointmentStore(client), SupabaseRecords(client)
+        )
+    url = settings.database_url
+    if url is None:
+        embedded = await start_embedded_postgres(settings.data_dir)
+        stack.push_async_callback(embedded.stop)
+        url = embedded.uri
+    pool = await create_pool(url, statement_cache=settings.statement_cache)
+    stack.push_async_callback(pool.close)
+    async with pool.acquire() as connection:
+        await apply_migrations(connection, settings.migrations_dir)
+    kind = "postgres" if settings.database_url else "embedded"
+    return _Database(kind, pool, PostgresAppointmentStore(pool), PostgresRecords(pool))
+
+
+async def _open_calendar(
+    settings: Settings, business: Business, db: _Database, stack: AsyncExitStack
+) -> tuple[Business, Calendar, GoogleSync | None]:
+    if not settings.google_calendar_ids:
+        local = LocalCalendar(settings.data_dir / "local-calendar.json")
+        stack.push_async_callback(local.aclose)
+        return business, local, None
+    business = replace(
+        business,
+        calendar_id=settings.google_calendar_ids[0],
+        extra_busy_calendars=settings.google_calendar_ids[1:],
+    )
+    google = GoogleCalendar(
+        load_credentials(settings.google_credentials or "", settings.google_impersonate),
+        base_url=settings.google_api_base_url,
+        deadline_seconds=settings.google_deadline_seconds,
+        zone=business.timezone,
+    )
+    stack.push_async_callback(google.aclose)
+    if db.pool is None:  # the mirror and push need a direct database connection
+        return business, google, None
+    mirror = PostgresMirror(db.pool, business.id, settings.google_mirror_fresh_seconds)
+    google.mirror = mirror
+    return business, google, GoogleSync(google, mirror, db.store, business)
+
+
+def _fast_tier(settings: Settings) -> FastTier:
+    if settings.redis_url:
+        return RedisTier.from_url(
+            settings.redis_url,
+            settings.idempotency_ttl_seconds,
+            settings.idempotency_inflight_seconds,
+        )
+    return MemoryTier(settings.idempotency_ttl_seconds, settings.idempotency_inflight_seconds)
+
+
+async def _start_google_sync(sync: GoogleSync, settings: Settings, stack: AsyncExitStack) -> None:
+    """Open push channels (when Google can reach us) and start the safety poll; the first
+    poll fills the mirror, so start-up does not wait for a full sync."""
+    if settings.public_base_url:
+        await sync.open_channels(settings.public_base_url, settings.google_channel_ttl_seconds)
+        stack.push_async_callback(sync.close_channels)
+    stack.push_async_callback(sync.drain)
+    _background(stack, sync.poll_forever(settings.google_poll_seconds))
+
+
+def _background(stack: AsyncExitStack, work: Any) -> None:
+    task = asyncio.create_task(work)
+    stack.push_async_callback(_stop, task)
 
 
 async def _stop(task: asyncio.Task[None]) -> None:

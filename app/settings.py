@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlparse
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,6 +34,16 @@ class Settings:
     idempotency_wait_seconds: float = 8.0
     reconcile_every_seconds: float = 30.0
     reconcile_grace_seconds: int = 60
+    # Google Calendar: the first id receives bookings, every one counts as busy.
+    google_calendar_ids: tuple[str, ...] = ()
+    google_credentials: str | None = field(default=None, repr=False)
+    google_impersonate: str | None = None
+    google_api_base_url: str = "https://www.googleapis.com/"
+    google_deadline_seconds: float = 4.0
+    google_poll_seconds: float = 60.0
+    google_mirror_fresh_seconds: int = 180
+    google_channel_ttl_seconds: int = 7 * 24 * 3600
+    public_base_url: str | None = None
     retell_api_key: str | None = field(default=None, repr=False)
     allow_unsigned_webhooks: bool = False
     signature_tolerance_ms: int = 5 * 60 * 1000
@@ -66,6 +77,17 @@ class Settings:
             reconcile_grace_seconds=_int(
                 env, "RECONCILE_GRACE_SECONDS", defaults.reconcile_grace_seconds
             ),
+            google_calendar_ids=tuple(
+                c.strip() for c in env.get("GOOGLE_CALENDAR_ID", "").split(",") if c.strip()
+            ),
+            google_credentials=env.get("GOOGLE_CREDENTIALS") or None,
+            google_impersonate=env.get("GOOGLE_IMPERSONATE") or None,
+            google_api_base_url=env.get("GOOGLE_API_BASE_URL", defaults.google_api_base_url),
+            google_poll_seconds=_int(env, "GOOGLE_POLL_SECONDS", int(defaults.google_poll_seconds)),
+            google_mirror_fresh_seconds=_int(
+                env, "GOOGLE_MIRROR_FRESH_SECONDS", defaults.google_mirror_fresh_seconds
+            ),
+            public_base_url=env.get("PUBLIC_BASE_URL") or None,
             retell_api_key=env.get("RETELL_API_KEY") or None,
             allow_unsigned_webhooks=_bool(env, "ALLOW_UNSIGNED_WEBHOOKS"),
             log_format=env.get("LOG_FORMAT", defaults.log_format).lower(),
@@ -86,6 +108,13 @@ class Settings:
                 "RETELL_API_KEY is not set: set it to verify Retell's signatures, or set "
                 "ALLOW_UNSIGNED_WEBHOOKS=true to accept unsigned tool calls (local demo only)."
             )
+        if self.google_calendar_ids and not self.google_credentials:
+            raise SettingsError("GOOGLE_CALENDAR_ID needs GOOGLE_CREDENTIALS (a key file or JSON)")
+        if self.public_base_url:
+            try:
+                checked_public_url(self.public_base_url)
+            except ValueError as error:
+                raise SettingsError(str(error)) from None
         if bool(self.supabase_url) != bool(self.supabase_service_key):
             raise SettingsError("SUPABASE_URL and SUPABASE_SERVICE_KEY go together")
         if self.database_pool_mode not in ("auto", "session", "transaction"):
@@ -122,3 +151,13 @@ def _bool(env: Mapping[str, str], name: str) -> bool:
 def _path(env: Mapping[str, str], name: str, default: Path) -> Path:
     raw = env.get(name)
     return Path(raw).expanduser().resolve() if raw else default
+
+
+def checked_public_url(url: str) -> str:
+    """HTTPS, or plain HTTP on a loopback address (tests)."""
+    parsed = urlparse(url)
+    host = parsed.hostname or ""
+    loopback = host in ("localhost", "::1") or host.startswith("127.")
+    if parsed.scheme == "https" or (parsed.scheme == "http" and loopback):
+        return url
+    raise ValueError("PUBLIC_BASE_URL must be https:// (http:// only on a loopback address)")

@@ -9,6 +9,7 @@ import asyncpg
 from litestar import Request
 
 from agent_tools.ports import Deps
+from app.google_sync import GoogleSync
 from app.idempotency.guard import IdempotencyGuard
 from app.journal import Journal
 from app.settings import Settings
@@ -21,6 +22,7 @@ class AppState:
     deps: Deps
     idempotency: IdempotencyGuard
     journal: Journal
+    google_sync: GoogleSync | None = None
 
     @staticmethod
     def of(request: Request[Any, Any, Any]) -> AppState:

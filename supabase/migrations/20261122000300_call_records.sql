@@ -25,6 +25,13 @@ language sql immutable as $$
                 then to_timestamp((p_value::text)::numeric / 1000) end
 $$;
 
+-- Webhooks can arrive out of order: the call's state only moves forward.
+create or replace function fd_event_rank(p_event text) returns int
+language sql immutable as $$
+    select case p_event when 'call_started' then 1 when 'call_ended' then 2
+                        when 'call_analyzed' then 3 else 0 end
+$$;
+
 -- Store one webhook event and fold what it says into the call's row.
 create or replace function fd_record_call_event(p_business text, p_event text, p_payload jsonb)
 returns void
@@ -53,13 +60,16 @@ begin
         from_number = coalesce(excluded.from_number, c.from_number),
         to_number = coalesce(excluded.to_number, c.to_number),
         started_at = coalesce(excluded.started_at, c.started_at),
-        call_status = coalesce(excluded.call_status, c.call_status),
+        call_status = case when fd_event_rank(excluded.last_event) >= fd_event_rank(c.last_event)
+                           then coalesce(excluded.call_status, c.call_status)
+                           else c.call_status end,
         ended_at = coalesce(excluded.ended_at, c.ended_at),
         duration_ms = coalesce(excluded.duration_ms, c.duration_ms),
         disconnection_reason = coalesce(excluded.disconnection_reason, c.disconnection_reason),
         transcript = coalesce(excluded.transcript, c.transcript),
         summary = coalesce(excluded.summary, c.summary),
-        last_event = excluded.last_event,
+        last_event = case when fd_event_rank(excluded.last_event) >= fd_event_rank(c.last_event)
+                          then excluded.last_event else c.last_event end,
         updated_at = now();
 end
 $$;
