@@ -118,6 +118,24 @@ class PostgresMirror:
                 token,
             )
 
+    async def booked_before(
+        self, calendar_id: str, after: datetime, listed_at: datetime
+    ) -> list[tuple[str, str]]:
+        """(appointment id, event id) of booked, in-step appointments on the calendar ending
+        after ``after`` and last changed before ``listed_at``."""
+        found = await self._pool.fetch(
+            "select a.id, a.calendar_event_id from appointments a"
+            " join calendars c on c.id = a.calendar_id"
+            " where c.business_id = $1 and c.external_id = $2 and a.status = 'booked'"
+            " and a.calendar_synced and a.ends_at > $3 and a.updated_at < $4"
+            " and a.calendar_event_id is not null",
+            self._business,
+            calendar_id,
+            after,
+            listed_at,
+        )
+        return [(r["id"], r["calendar_event_id"]) for r in found]
+
     async def channel(self, channel_id: str) -> tuple[str, str] | None:
         row = await self._pool.fetchrow(
             "select calendar_id, token from calendar_channels where channel_id = $1"
@@ -227,22 +245,28 @@ class GoogleSync:
             return  # another instance is syncing this calendar right now
         token = await self.mirror.sync_token(calendar_id)
         full = token is None
+        listed_at = datetime.now(UTC)
+        since = listed_at - _FULL_SYNC_LOOKBACK
         try:
-            changes, next_token = await self.google.list_changes(
-                calendar_id, token, datetime.now(UTC) - _FULL_SYNC_LOOKBACK
-            )
+            changes, next_token = await self.google.list_changes(calendar_id, token, since)
         except SyncTokenExpiredError:
             log.info("google.full_resync", calendar_id=calendar_id)
             full = True
-            changes, next_token = await self.google.list_changes(
-                calendar_id, None, datetime.now(UTC) - _FULL_SYNC_LOOKBACK
-            )
+            changes, next_token = await self.google.list_changes(calendar_id, None, since)
         await self.mirror.save(calendar_id, changes, next_token, full=full)
-        if calendar_id == self._business.calendar_id:
-            for change in changes:
-                if change.appointment_id:
-                    await self._respect(change)
         log.info("google.synced", calendar_id=calendar_id, changes=len(changes), full=full)
+        if calendar_id != self._business.calendar_id:
+            return
+        if full:  # a full listing reports no deletions: our events missing from it were deleted
+            listed = {c.event_id for c in changes}
+            for appointment_id, event_id in await self.mirror.booked_before(
+                calendar_id, since, listed_at
+            ):
+                if event_id not in listed:
+                    changes.append(EventChange(event_id, True, None, None, False, appointment_id))
+        for change in changes:
+            if change.appointment_id:
+                await self._respect(change)
 
     async def _respect(self, change: EventChange) -> None:
         """Staff moved or deleted one of our events: the appointment follows."""

@@ -31,9 +31,8 @@ def fake_google(fake_google_server: tuple[FakeGoogle, str]) -> FakeGoogle:
     return fake
 
 
-@pytest.fixture(scope="session")
-def service_account_json(fake_google_server: tuple[FakeGoogle, str]) -> str:
-    _, url = fake_google_server
+def make_service_account(token_base_url: str) -> str:
+    """A service-account key (freshly generated) whose token_uri is the fake's."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = key.private_bytes(
         serialization.Encoding.PEM,
@@ -47,9 +46,14 @@ def service_account_json(fake_google_server: tuple[FakeGoogle, str]) -> str:
         "private_key": pem,
         "client_email": "frontdesk@frontdesk-test.iam.gserviceaccount.com",
         "client_id": "1",
-        "token_uri": f"{url}/token",
+        "token_uri": f"{token_base_url}/token",
     }
     return json.dumps(info)
+
+
+@pytest.fixture(scope="session")
+def service_account_json(fake_google_server: tuple[FakeGoogle, str]) -> str:
+    return make_service_account(fake_google_server[1])
 
 
 @pytest.fixture
