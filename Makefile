@@ -41,6 +41,7 @@ bench: $(STAMP) ## Benchmarks of the hot paths (see bench/README.md)
 	$(BIN)/python -m bench.availability
 	$(BIN)/python -m bench.webhook
 	$(BIN)/python -m bench.booking
+	$(BIN)/python -m bench.google
 
 retell-config: $(STAMP) ## Print the Retell LLM config (prompt + tools) as JSON; needs PUBLIC_BASE_URL
 	@$(BIN)/python -m prompts.retell_config

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import platform
 import statistics
 import time
 from collections.abc import Callable
+
+
+logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request drowns the figures
 
 
 def summary(samples_ms: list[float]) -> str:

@@ -34,7 +34,7 @@ log = structlog.get_logger("frontdesk.google")
 
 APPOINTMENT_TAG = "frontdesk_appointment"
 _RATE_LIMIT_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
-_FREEBUSY_CHUNK = timedelta(days=60)  # Google refuses ranges much over 90 days
+_FREEBUSY_CHUNK = timedelta(days=85)  # Google refuses ranges much over 90 days
 
 
 class SyncTokenExpiredError(Exception):
@@ -119,13 +119,13 @@ class GoogleCalendar:
             mirrored = await self.mirror.busy(calendar_ids, start, end)
             if mirrored is not None:
                 return mirrored
-        spans: list[BusySpan] = []
+        chunks = []
         chunk_start = start
         while chunk_start < end:
             chunk_end = min(end, chunk_start + _FREEBUSY_CHUNK)
-            spans.extend(await self._free_busy(calendar_ids, chunk_start, chunk_end))
+            chunks.append(self._free_busy(calendar_ids, chunk_start, chunk_end))
             chunk_start = chunk_end
-        return spans
+        return [span for found in await asyncio.gather(*chunks) for span in found]
 
     async def create_event(self, calendar_id: str, event: NewEvent) -> None:
         body = {

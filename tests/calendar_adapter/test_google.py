@@ -38,7 +38,7 @@ async def test_long_ranges_are_asked_in_chunks(
 ) -> None:
     fake_google.events[CAL] = {}
     await google.busy([CAL], NINE, NINE + timedelta(days=200))
-    assert [r for r, _ in fake_google.requests].count("freeBusy") == 4
+    assert [r for r, _ in fake_google.requests].count("freeBusy") == 3
 
 
 async def test_move_delete_and_read_back(google: GoogleCalendar, fake_google: FakeGoogle) -> None:

@@ -17,7 +17,7 @@ import pytest
 from app.settings import Settings
 from tests.conftest import FIXTURES
 from tests.e2e.conftest import RETELL_KEY, RetellClient, retell_call, running
-from tests.fakes.google_calendar import FakeGoogle
+from tests.fakes.google_calendar import FakeGoogle, make_service_account
 from tests.fakes.serving import free_port, serving
 
 CAL = "frontdesk-bookings@group.calendar.google.com"
@@ -56,8 +56,6 @@ _FAKE: tuple[FakeGoogle, str]
 @pytest.fixture(scope="module")
 def service_account_json_module() -> Iterator[str]:
     global _FAKE  # noqa: PLW0603 - the fake server lives as long as this module's tests
-    from tests.calendar_adapter.conftest import make_service_account
-
     fake = FakeGoogle()
     with serving(fake.app()) as url:
         _FAKE = (fake, url)

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import googleapiclient
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from litestar import Litestar, Request, Response, delete, get, patch, post
 from litestar.params import FromPath
 
@@ -314,3 +316,23 @@ class FakeGoogle:
             ],
             debug=False,
         )
+
+
+def make_service_account(token_base_url: str) -> str:
+    """A service-account key (freshly generated) whose token_uri is the fake's."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    info: dict[str, Any] = {
+        "type": "service_account",
+        "project_id": "frontdesk-test",
+        "private_key_id": "k1",
+        "private_key": pem,
+        "client_email": "frontdesk@frontdesk-test.iam.gserviceaccount.com",
+        "client_id": "1",
+        "token_uri": f"{token_base_url}/token",
+    }
+    return json.dumps(info)
