@@ -14,6 +14,8 @@ from typing import Any
 import asyncpg
 import structlog
 from litestar import Litestar
+from litestar.middleware.rate_limit import RateLimitConfig
+from redis.asyncio import Redis
 
 from agent_tools.business import Business
 from agent_tools.ports import Deps
@@ -31,8 +33,11 @@ from app.idempotency.memory import MemoryTier
 from app.idempotency.records import PostgresRecords, SupabaseRecords
 from app.idempotency.redis_tier import RedisTier
 from app.journal import Journal
+from app.metrics import COMPONENTS
+from app.middleware import request_context
+from app.replay import SeenSignatures
 from app.routes import google as google_routes
-from app.routes import health, retell, retell_events
+from app.routes import health, operator, retell, retell_events
 from app.settings import Settings
 from app.state import AppState
 from calendar_adapter.google import GoogleCalendar
@@ -63,8 +68,17 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             deps = Deps(business=business, calendar=calendar, store=db.store, clock=clock)
             journal = Journal(db.store, business.id)
             stack.push_async_callback(journal.drain)
+            seen = SeenSignatures(
+                Redis.from_url(settings.redis_url, socket_timeout=0.25)
+                if settings.redis_url
+                else None
+            )
+            stack.push_async_callback(seen.aclose)
+            COMPONENTS.google = calendar if isinstance(calendar, GoogleCalendar) else None
+            COMPONENTS.sync = google_sync
             app.state.frontdesk = AppState(
                 settings=settings,
+                seen_signatures=seen,
                 pool=db.pool,
                 deps=deps,
                 idempotency=IdempotencyGuard(fast, db.durable, settings.idempotency_wait_seconds),
@@ -100,10 +114,21 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             retell_events.call_event,
             retell_events.inbound_call,
             google_routes.notification,
+            operator.day_appointments,
+            operator.call_trace,
+            operator.resync,
+            health.metrics,
             health.live,
             health.ready,
         ],
         lifespan=[lifespan],
+        middleware=[
+            request_context,
+            RateLimitConfig(
+                rate_limit=("minute", settings.rate_limit_per_minute),
+                exclude=["/health", "/metrics"],
+            ).middleware,
+        ],
         debug=False,
         request_max_body_size=1024 * 1024,
     )

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import secrets
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -192,6 +193,7 @@ class GoogleSync:
         self._states: dict[str, _CalendarState] = {}
         self._channels: list[_OurChannel] = []
         self._background: set[asyncio.Task[None]] = set()
+        self.last_synced: dict[str, float] = {}  # calendar id -> POSIX time (for metrics)
         self._address = ""
         self._ttl = 0
 
@@ -254,6 +256,7 @@ class GoogleSync:
             full = True
             changes, next_token = await self.google.list_changes(calendar_id, None, since)
         await self.mirror.save(calendar_id, changes, next_token, full=full)
+        self.last_synced[calendar_id] = time.time()
         log.info("google.synced", calendar_id=calendar_id, changes=len(changes), full=full)
         if calendar_id != self._business.calendar_id:
             return

@@ -36,6 +36,10 @@ class CallRecords(Protocol):
 
     async def call_trace(self, call_id: str) -> dict[str, Any]: ...
 
+    async def appointments_between(
+        self, business_id: str, start: datetime, end: datetime
+    ) -> list[Appointment]: ...
+
 
 class Journal:
     def __init__(self, records: CallRecords, business_id: str) -> None:

@@ -44,6 +44,8 @@ class Settings:
     google_mirror_fresh_seconds: int = 180
     google_channel_ttl_seconds: int = 7 * 24 * 3600
     public_base_url: str | None = None
+    operator_api_key: str | None = field(default=None, repr=False)
+    rate_limit_per_minute: int = 1200  # per source address; Retell calls from one address
     retell_api_key: str | None = field(default=None, repr=False)
     allow_unsigned_webhooks: bool = False
     signature_tolerance_ms: int = 5 * 60 * 1000
@@ -88,6 +90,10 @@ class Settings:
                 env, "GOOGLE_MIRROR_FRESH_SECONDS", defaults.google_mirror_fresh_seconds
             ),
             public_base_url=env.get("PUBLIC_BASE_URL") or None,
+            operator_api_key=env.get("OPERATOR_API_KEY") or None,
+            rate_limit_per_minute=_int(
+                env, "RATE_LIMIT_PER_MINUTE", defaults.rate_limit_per_minute
+            ),
             retell_api_key=env.get("RETELL_API_KEY") or None,
             allow_unsigned_webhooks=_bool(env, "ALLOW_UNSIGNED_WEBHOOKS"),
             log_format=env.get("LOG_FORMAT", defaults.log_format).lower(),

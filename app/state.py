@@ -12,6 +12,7 @@ from agent_tools.ports import Deps
 from app.google_sync import GoogleSync
 from app.idempotency.guard import IdempotencyGuard
 from app.journal import Journal
+from app.replay import SeenSignatures
 from app.settings import Settings
 
 
@@ -22,6 +23,7 @@ class AppState:
     deps: Deps
     idempotency: IdempotencyGuard
     journal: Journal
+    seen_signatures: SeenSignatures
     google_sync: GoogleSync | None = None
 
     @staticmethod

@@ -22,6 +22,7 @@ from agent_tools.errors import (
 )
 from agent_tools.ports import CallContext, Deps, StoreUnavailableError
 from agent_tools.registry import TOOLS
+from app import metrics
 from app.idempotency import Mismatch, Replay, StillRunning
 from app.idempotency.guard import IdempotencyGuard, fingerprint, request_key
 from app.journal import Journal
@@ -67,6 +68,7 @@ async def answer(
     began = time.perf_counter()
     outcome = await guard.begin(key, print_)
     if isinstance(outcome, Replay):
+        metrics.REPLAYS.labels(name).inc()
         log.info(
             "tool.replayed",
             tool=name,
@@ -119,6 +121,9 @@ async def run_tool(
         reply = {"ok": False, "error": error.code, "message": error.message, **error.details}
     finally:
         elapsed = round((time.perf_counter() - began) * 1000, 2)
+        known = name if name in TOOLS else "unknown"
+        metrics.TOOL_CALLS.labels(known, outcome).inc()
+        metrics.TOOL_SECONDS.labels(known).observe(elapsed / 1000)
         log.info("tool.call", tool=name, call_id=call.call_id, outcome=outcome, duration_ms=elapsed)
         if journal is not None:
             appointment = reply.get("appointment")

@@ -8,7 +8,6 @@ import statistics
 import time
 from collections.abc import Callable
 
-
 logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request drowns the figures
 
 

@@ -108,7 +108,11 @@ class GoogleCalendar:
         self._token_lock = asyncio.Lock()
         self.mirror = mirror
         self._zone = zone  # all-day events span the business's local day
-        self.requests = 0  # every HTTP request sent, retries included (for benchmarks)
+        # Counters for metrics and benchmarks: requests sent (retries included), retries,
+        # operations that failed for good.
+        self.requests = 0
+        self.retries = 0
+        self.failures = 0
 
     # -- the Calendar protocol ---------------------------------------------------------------
 
@@ -269,14 +273,20 @@ class GoogleCalendar:
                     retry=retry_if_exception_type((_TransientError, httpx.TransportError)),
                     wait=wait_exponential_jitter(multiplier=0.1, max=1.0, jitter=0.1),
                     stop=stop_after_attempt(self._attempts),
-                    before_sleep=_log_retry,
+                    before_sleep=self._retrying,
                     reraise=True,
                 ):
                     with attempt:
                         return await self._once(request, accept)
         except (TimeoutError, _TransientError, httpx.TransportError) as error:
+            self.failures += 1
             raise CalendarUnavailableError(type(error).__name__) from error
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _retrying(self, state: Any) -> None:
+        self.retries += 1
+        outcome = state.outcome.exception() if state.outcome else None
+        log.warning("google.retry", attempt=state.attempt_number, error=repr(outcome))
 
     async def _once(self, request: Any, accept: tuple[int, ...]) -> tuple[int, Any]:
         headers = {k: v for k, v in request.headers.items() if k.lower() != "accept-encoding"}
@@ -338,8 +348,3 @@ def _rate_limited(response: httpx.Response) -> bool:
     except (json.JSONDecodeError, AttributeError):
         return False
     return any(e.get("reason") in _RATE_LIMIT_REASONS for e in errors)
-
-
-def _log_retry(state: Any) -> None:
-    outcome = state.outcome.exception() if state.outcome else None
-    log.warning("google.retry", attempt=state.attempt_number, error=repr(outcome))

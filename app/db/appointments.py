@@ -3,6 +3,7 @@ call of a SQL function from supabase/migrations, so this store and the Supabase 
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -10,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 import asyncpg
+from asyncpg.exceptions import DeadlockDetectedError, SerializationError
 
 from agent_tools.ports import (
     Appointment,
@@ -20,6 +22,8 @@ from agent_tools.ports import (
 )
 from app.db import rows
 from calendar_adapter.protocol import BusySpan
+
+_ATTEMPTS = 3
 
 # Stale pending reservations of the same intent older than this are abandoned work.
 STALE_PENDING_SECONDS = 60
@@ -59,8 +63,17 @@ class PostgresAppointmentStore:
         self._pool = pool
 
     async def _value(self, sql: str, *args: Any) -> Any:
-        async with _faults():
-            return await self._pool.fetchval(sql, *args)
+        # Two transactions waiting on each other's exclusion-constraint checks can deadlock;
+        # Postgres rolls one back whole, so running it again is safe.
+        for attempt in range(_ATTEMPTS):
+            try:
+                async with _faults():
+                    return await self._pool.fetchval(sql, *args)
+            except (DeadlockDetectedError, SerializationError):
+                if attempt == _ATTEMPTS - 1:
+                    raise
+                await asyncio.sleep(0.005 * (attempt + 1))
+        raise AssertionError("unreachable")  # pragma: no cover
 
     async def blocked(
         self,
@@ -205,3 +218,11 @@ class PostgresAppointmentStore:
     async def call_trace(self, call_id: str) -> dict[str, Any]:
         trace: dict[str, Any] = await self._value("select fd_call_trace($1)", call_id)
         return trace
+
+    async def appointments_between(
+        self, business_id: str, start: datetime, end: datetime
+    ) -> list[Appointment]:
+        found = await self._value(
+            "select fd_appointments_between($1, $2, $3)", business_id, start, end
+        )
+        return [rows.appointment(r) for r in found]

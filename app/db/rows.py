@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from agent_tools.ports import Appointment, Booking, Reservation, SlotConflictError
+from app.metrics import SLOT_CONFLICTS
 
 
 def appointment(row: dict[str, Any]) -> Appointment:
@@ -53,11 +54,13 @@ def booking_json(booking: Booking) -> dict[str, Any]:
 
 def reservation(result: dict[str, Any]) -> Reservation:
     if result["outcome"] == "conflict":
+        SLOT_CONFLICTS.inc()
         raise SlotConflictError
     return Reservation(outcome=result["outcome"], appointment=appointment(result["appointment"]))
 
 
 def moved(result: dict[str, Any]) -> Appointment | None:
     if result["outcome"] == "conflict":
+        SLOT_CONFLICTS.inc()
         raise SlotConflictError
     return maybe_appointment(result.get("appointment"))

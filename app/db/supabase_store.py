@@ -55,9 +55,18 @@ class SupabaseAppointmentStore:
         self._client = client
 
     async def call(self, function: str, params: dict[str, Any]) -> Any:
-        async with _faults(function):
-            response = await self._client.rpc(function, params).execute()
-        return response.data
+        for attempt in range(3):
+            try:
+                async with _faults(function):
+                    response = await self._client.rpc(function, params).execute()
+            except StoreUnavailableError as error:
+                # A deadlock or serialization failure rolled the call back whole: run it again.
+                code = getattr(error.__cause__, "code", None)
+                if code not in ("40P01", "40001") or attempt == 2:
+                    raise
+            else:
+                return response.data
+        raise AssertionError("unreachable")  # pragma: no cover
 
     async def ping(self) -> None:
         await self.call("fd_get", {"p_id": ""})
@@ -245,3 +254,16 @@ class SupabaseAppointmentStore:
     async def call_trace(self, call_id: str) -> dict[str, Any]:
         trace: dict[str, Any] = await self.call("fd_call_trace", {"p_call_id": call_id})
         return trace
+
+    async def appointments_between(
+        self, business_id: str, start: datetime, end: datetime
+    ) -> list[Appointment]:
+        found = await self.call(
+            "fd_appointments_between",
+            {
+                "p_business": business_id,
+                "p_from": _time(start),
+                "p_to": _time(end),
+            },
+        )
+        return [rows.appointment(r) for r in found or []]

@@ -9,12 +9,18 @@ from typing import Any
 from litestar import Request, Response, get
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 
+from app.metrics import exposition
 from app.state import AppState
 
 
 @get("/health/live", sync_to_thread=False)
 def live() -> dict[str, str]:
     return {"status": "ok"}
+
+
+@get("/metrics", media_type="text/plain; version=0.0.4", sync_to_thread=False)
+def metrics() -> bytes:
+    return exposition()
 
 
 @get("/health/ready")

@@ -12,6 +12,7 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK, HTTP_400_BAD_REQUEST
 
+from app import metrics
 from app.signature import is_valid_signature
 from app.state import AppState
 from app.tool_calls import answer, call_context
@@ -22,14 +23,20 @@ async def verified_json(request: Request[Any, Any, Any]) -> Any:
     state = AppState.of(request)
     body = await request.body()
     key = state.settings.retell_api_key
-    if key and not is_valid_signature(
-        body,
-        request.headers.get("x-retell-signature"),
-        key,
-        now_ms=int(time.time() * 1000),
-        tolerance_ms=state.settings.signature_tolerance_ms,
-    ):
-        raise NotAuthorizedException("invalid or missing X-Retell-Signature")
+    if key:
+        signature = request.headers.get("x-retell-signature")
+        if not is_valid_signature(
+            body,
+            signature,
+            key,
+            now_ms=int(time.time() * 1000),
+            tolerance_ms=state.settings.signature_tolerance_ms,
+        ):
+            metrics.SIGNATURES_REFUSED.labels("invalid").inc()
+            raise NotAuthorizedException("invalid or missing X-Retell-Signature")
+        if not await state.seen_signatures.first_time(signature or ""):
+            metrics.SIGNATURES_REFUSED.labels("replayed").inc()
+            raise NotAuthorizedException("this signed request was already received")
     try:
         return json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError):

@@ -112,3 +112,13 @@ language sql stable as $$
                    and a.status = 'booked' and a.starts_at > p_after
                  order by a.starts_at limit 1))
 $$;
+
+-- An operator's day view: every appointment (any status) starting in [p_from, p_to).
+create or replace function fd_appointments_between(
+    p_business text, p_from timestamptz, p_to timestamptz
+) returns jsonb
+language sql stable as $$
+    select coalesce(jsonb_agg(fd_appointment_json(a) order by a.starts_at), '[]'::jsonb)
+    from appointments a
+    where a.business_id = p_business and a.starts_at >= p_from and a.starts_at < p_to
+$$;

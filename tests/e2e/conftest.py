@@ -23,6 +23,7 @@ from app.settings import Settings
 from tests.conftest import FIXTURES, NOW
 
 RETELL_KEY = "key_e2e_4f1c2b"
+OPERATOR_KEY = "op_e2e_7a9d"
 
 
 def free_port() -> int:
@@ -64,6 +65,7 @@ def settings_for(database_url: str, data_dir: Path, redis_url: str | None = None
         database_url=database_url,
         retell_api_key=RETELL_KEY,
         redis_url=redis_url,
+        operator_api_key=OPERATOR_KEY,
     )
 
 
@@ -105,6 +107,17 @@ def retell_call(call_id: str = "call_5e1f0c", from_number: str = "+14155550123")
     return call
 
 
+_last_stamp = 0
+
+
+def sign(body: bytes, key: str = RETELL_KEY) -> str:
+    """Retell's signature, with a fresh millisecond for every request, as every delivery
+    (retries included) carries its own send time: a repeated signature is a replay."""
+    global _last_stamp  # noqa: PLW0603 - one clock for the whole test session
+    _last_stamp = max(int(time.time() * 1000), _last_stamp + 1)
+    return str(symmetric["sign"](body.decode(), key, _last_stamp))
+
+
 class RetellClient:
     """Posts tool calls signed with Retell's SDK signer."""
 
@@ -117,7 +130,7 @@ class RetellClient:
     ) -> httpx.Response:
         headers = {"content-type": "application/json", **extra}
         if signature == "sign":
-            headers["x-retell-signature"] = symmetric["sign"](body.decode(), self.key)
+            headers["x-retell-signature"] = sign(body, self.key)
         elif signature is not None:
             headers["x-retell-signature"] = signature
         return self.http.post(path, content=body, headers=headers)

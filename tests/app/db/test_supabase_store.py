@@ -151,3 +151,15 @@ async def test_idempotency_records_through_the_table_api() -> None:
         )
     )
     assert await records.lookup("k1") == ("fp", 200, body)
+
+
+@respx.mock
+async def test_a_deadlocked_call_runs_again(store: SupabaseAppointmentStore) -> None:
+    respx.post(f"{RPC}/fd_confirm").mock(
+        side_effect=[
+            postgrest_error(500, "40P01", "deadlock detected"),
+            httpx.Response(200, json=None),
+        ]
+    )
+    assert await store.confirm("apt_x") is None
+    assert respx.calls.call_count == 2

@@ -1,0 +1,83 @@
+"""Prometheus metrics (``GET /metrics``). Counters the edge updates directly; figures that live
+in other components (the Google adapter, sync) are read at scrape time by a collector."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+REGISTRY = CollectorRegistry(auto_describe=True)
+
+TOOL_CALLS = Counter(
+    "frontdesk_tool_calls_total",
+    "Tool calls answered, by tool and outcome",
+    ["tool", "outcome"],
+    registry=REGISTRY,
+)
+TOOL_SECONDS = Histogram(
+    "frontdesk_tool_call_seconds",
+    "Time to answer a tool call",
+    ["tool"],
+    registry=REGISTRY,
+    buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
+REPLAYS = Counter(
+    "frontdesk_idempotent_replays_total",
+    "Retried tool calls answered from the first reply",
+    ["tool"],
+    registry=REGISTRY,
+)
+SLOT_CONFLICTS = Counter(
+    "frontdesk_double_bookings_refused_total",
+    "Reservations or moves Postgres refused because the time was taken",
+    registry=REGISTRY,
+)
+SIGNATURES_REFUSED = Counter(
+    "frontdesk_signatures_refused_total",
+    "Webhooks refused at the signature check",
+    ["reason"],
+    registry=REGISTRY,
+)
+
+
+class ComponentCollector(Collector):
+    """Reads the Google adapter's request counts and the sync's freshness when scraped."""
+
+    def __init__(self) -> None:
+        self.google: Any = None
+        self.sync: Any = None
+
+    def collect(self) -> Iterator[Any]:
+        if self.google is not None:
+            requests = CounterMetricFamily(
+                "frontdesk_calendar_requests",
+                "Google Calendar requests (retries included)",
+                labels=["outcome"],
+            )
+            requests.add_metric(["sent"], self.google.requests)
+            requests.add_metric(["retried"], self.google.retries)
+            requests.add_metric(["failed"], self.google.failures)
+            yield requests
+        if self.sync is not None:
+            lag = GaugeMetricFamily(
+                "frontdesk_calendar_sync_age_seconds",
+                "Seconds since each calendar's mirror was last synced",
+                labels=["calendar"],
+            )
+            now = time.time()
+            for calendar_id, synced in self.sync.last_synced.items():
+                lag.add_metric([calendar_id], now - synced)
+            yield lag
+
+
+COMPONENTS = ComponentCollector()
+REGISTRY.register(COMPONENTS)
+
+
+def exposition() -> bytes:
+    return generate_latest(REGISTRY)

@@ -1,0 +1,67 @@
+"""What an operator relies on: metrics, request ids, replay refusal, the operator endpoints."""
+
+from __future__ import annotations
+
+import json
+
+import asyncpg
+import httpx
+
+from tests.e2e.conftest import OPERATOR_KEY, RetellClient, retell_call, sign
+
+
+def test_a_replayed_signature_is_refused_without_side_effects(retell: RetellClient) -> None:
+    body = json.dumps({"name": "find_slots", "call": retell_call(), "args": {}}).encode()
+    signature = sign(body)
+    first = retell.post("/retell/functions", body, signature=signature)
+    again = retell.post("/retell/functions", body, signature=signature)
+    assert (first.status_code, again.status_code) == (200, 401)
+
+
+def test_metrics_count_tool_calls_by_outcome(retell: RetellClient, live_server: str) -> None:
+    retell.tool("find_slots", {"when": "whenever the moon is full"})
+    text = httpx.get(f"{live_server}/metrics").text
+    assert 'frontdesk_tool_calls_total{outcome="unclear_time",tool="find_slots"}' in text
+    assert "frontdesk_tool_call_seconds_bucket" in text
+    assert "frontdesk_double_bookings_refused_total" in text
+
+
+def test_every_response_carries_a_request_id(live_server: str) -> None:
+    given = httpx.get(f"{live_server}/health/live", headers={"x-request-id": "abc-123"})
+    assert given.headers["x-request-id"] == "abc-123"
+    made = httpx.get(f"{live_server}/health/live")
+    assert len(made.headers["x-request-id"]) == 16
+
+
+async def test_operator_endpoints_need_the_key(
+    retell: RetellClient, live_server: str, clean_pool: asyncpg.Pool
+) -> None:
+    booked = retell.tool(
+        "book_appointment", {"start": "2027-04-13T09:00", "name": "Ada"}, retell_call("call_op")
+    )
+    appointment_id = booked["appointment"]["appointment_id"]
+    bearer = {"authorization": f"Bearer {OPERATOR_KEY}"}
+    day = "/operator/appointments?date=2027-04-13"
+    async with httpx.AsyncClient(base_url=live_server) as http:
+        assert (await http.get(day)).status_code == 401
+        assert (await http.get(day, headers={"authorization": "Bearer wrong"})).status_code == 401
+        listed = (await http.get(day, headers=bearer)).json()
+        assert [a["appointment_id"] for a in listed["appointments"]] == [appointment_id]
+        bad_day = await http.get("/operator/appointments?date=soon", headers=bearer)
+        assert bad_day.status_code == 400
+        trace = (await http.get("/operator/calls/call_op", headers=bearer)).json()
+        assert trace["appointments"][0]["id"] == appointment_id
+        assert (await http.get("/operator/calls/call_nope", headers=bearer)).status_code == 404
+        resync = await http.post(f"/operator/appointments/{appointment_id}/resync", headers=bearer)
+        assert resync.status_code == 202
+    assert (
+        await clean_pool.fetchval(
+            "select calendar_synced from appointments where id = $1", appointment_id
+        )
+        is False
+    )
+
+
+def test_oversized_bodies_are_refused(live_server: str) -> None:
+    response = httpx.post(f"{live_server}/retell/functions", content=b"x" * (1024 * 1024 + 1))
+    assert response.status_code == 413
