@@ -158,7 +158,7 @@ async def test_a_deadlocked_call_runs_again(store: SupabaseAppointmentStore) -> 
     respx.post(f"{RPC}/fd_confirm").mock(
         side_effect=[
             postgrest_error(500, "40P01", "deadlock detected"),
-            httpx.Response(200, json=None),
+            httpx.Response(200, content=b"null", headers={"content-type": "application/json"}),
         ]
     )
     assert await store.confirm("apt_x") is None
