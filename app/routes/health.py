@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable
+from datetime import timedelta
 from typing import Any
 
 from litestar import Request, Response, get
@@ -30,6 +32,7 @@ async def ready(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
         "config": "ok",
         "database": await _check(_database(state)),
         "cache": await _check(state.idempotency.fast.ping()),
+        "calendar": await _calendar(state),
     }
     healthy = all(v == "ok" for v in checks.values())
     return Response(
@@ -44,6 +47,29 @@ async def _database(state: AppState) -> None:
         await pool.fetchval("select 1")
     else:
         await state.deps.store.get("")
+
+
+# The calendar is a remote API with quotas: probe it at most every 30 s per process.
+_CALENDAR_TTL_SECONDS = 30.0
+_calendar_checked: dict[int, tuple[float, str]] = {}
+
+
+async def _calendar(state: AppState) -> str:
+    now = time.monotonic()
+    cached = _calendar_checked.get(id(state))
+    if cached is not None and now - cached[0] < _CALENDAR_TTL_SECONDS:
+        return cached[1]
+    deps = state.deps
+    moment = deps.clock()
+
+    async def probe() -> None:
+        await deps.calendar.busy(
+            deps.business.busy_calendar_ids, moment, moment + timedelta(minutes=1), live=True
+        )
+
+    verdict = await _check(probe())
+    _calendar_checked[id(state)] = (now, verdict)
+    return verdict
 
 
 async def _check(probe: Awaitable[None]) -> str:

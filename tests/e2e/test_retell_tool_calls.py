@@ -109,4 +109,9 @@ def test_health(live_server: str) -> None:
     assert httpx.get(f"{live_server}/health/live").json() == {"status": "ok"}
     ready = httpx.get(f"{live_server}/health/ready")
     assert ready.status_code == 200
-    assert ready.json()["checks"] == {"config": "ok", "database": "ok", "cache": "ok"}
+    assert ready.json()["checks"] == {
+        "config": "ok",
+        "database": "ok",
+        "cache": "ok",
+        "calendar": "ok",
+    }
