@@ -122,6 +122,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             health.ready,
         ],
         lifespan=[lifespan],
+        logging_config=None,  # app.logging configures logging; Litestar's default logs at INFO
         middleware=[
             request_context,
             RateLimitConfig(

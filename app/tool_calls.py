@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from agent_tools.errors import (
     TRANSIENT_CODES,
+    CalendarUnavailable,
     InvalidArguments,
     TemporarilyUnavailable,
     ToolError,
@@ -26,6 +27,7 @@ from app import metrics
 from app.idempotency import Mismatch, Replay, StillRunning
 from app.idempotency.guard import IdempotencyGuard, fingerprint, request_key
 from app.journal import Journal
+from calendar_adapter.protocol import CalendarUnavailableError
 
 log = structlog.get_logger("frontdesk.tools")
 
@@ -115,6 +117,12 @@ async def run_tool(
             raise TemporarilyUnavailable(
                 "Sorry, I'm having trouble with our booking system right now. "
                 "Could you give me a moment and I'll try again?"
+            ) from None
+        except CalendarUnavailableError:
+            log.warning("tool.calendar_unavailable", tool=name, call_id=call.call_id)
+            raise CalendarUnavailable(
+                "Sorry, I can't reach the calendar right now, so nothing was changed. "
+                "Shall I try again in a moment?"
             ) from None
     except ToolError as error:
         outcome = error.code

@@ -54,7 +54,14 @@ async def _faults() -> AsyncIterator[None]:
     """Connection trouble becomes StoreUnavailableError: the caller hears "try again"."""
     try:
         yield
-    except (OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError) as e:
+    except (
+        OSError,
+        TimeoutError,
+        asyncpg.PostgresConnectionError,
+        asyncpg.InterfaceError,
+        asyncpg.exceptions.CannotConnectNowError,  # starting up or shutting down
+        asyncpg.exceptions.AdminShutdownError,
+    ) as e:
         raise StoreUnavailableError(type(e).__name__) from e
 
 

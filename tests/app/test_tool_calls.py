@@ -1,0 +1,29 @@
+"""The edge's mapping of faults to speakable answers."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from agent_tools.ports import CallContext, Deps
+from app.tool_calls import run_tool
+from calendar_adapter.local import LocalCalendar
+from calendar_adapter.protocol import CalendarUnavailableError
+
+CALL = CallContext(call_id="call_1", from_number="+15551230000")
+
+
+class Down(LocalCalendar):
+    async def busy(self, *args: object, **kwargs: object) -> list[tuple[int, int]]:
+        raise CalendarUnavailableError("deadline")
+
+
+async def test_an_unreachable_calendar_is_a_speakable_answer(deps: Deps) -> None:
+    down = replace(deps, calendar=Down(Path("/nonexistent/calendar.json")))
+    reply = await run_tool("find_slots", {}, CALL, down)
+    assert (reply["ok"], reply["error"]) == (False, "calendar_unavailable")
+    assert reply["message"].endswith("?")
+    booked = await run_tool(
+        "book_appointment", {"start": "2027-03-11T09:00", "name": "Ada"}, CALL, down
+    )
+    assert booked["error"] == "calendar_unavailable"
