@@ -24,12 +24,13 @@ ADMIN_URL = os.environ.get("BENCH_ADMIN_DATABASE_URL", "postgresql://postgres@12
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/8")
 
 
-async def fresh_database() -> str:
+async def fresh_database(name: str = "frontdesk_bench") -> str:
+    """An empty database on the local server (the app migrates it at start)."""
     admin = await asyncpg.connect(ADMIN_URL)
-    await admin.execute("drop database if exists frontdesk_bench with (force)")
-    await admin.execute("create database frontdesk_bench")
+    await admin.execute(f'drop database if exists "{name}" with (force)')
+    await admin.execute(f'create database "{name}"')
     await admin.close()
-    return ADMIN_URL.rsplit("/", 1)[0] + "/frontdesk_bench"
+    return ADMIN_URL.rsplit("/", 1)[0] + "/" + name
 
 
 def main() -> None:

@@ -22,7 +22,8 @@ from typing import Any
 import asyncpg
 import httpx
 
-from bench.google import CAL, fresh_database
+from bench.booking import fresh_database
+from bench.google import CAL
 from bench.stats import machine
 from bench.webhook import KEY, free_port, signed, wait_ready
 from tests.fakes.google_calendar import FakeGoogle, make_service_account

@@ -15,10 +15,9 @@ import sys
 import tempfile
 import time
 
-import asyncpg
 import httpx
 
-from bench.booking import ADMIN_URL
+from bench.booking import fresh_database
 from bench.stats import machine, summary
 from bench.webhook import KEY, free_port, signed, wait_ready
 from tests.fakes.google_calendar import FakeGoogle, make_service_account
@@ -26,14 +25,6 @@ from tests.fakes.serving import serving
 
 CAL = "bench@group.calendar.google.com"
 LATENCY = 0.150
-
-
-async def fresh_database(name: str) -> str:
-    admin = await asyncpg.connect(ADMIN_URL)
-    await admin.execute(f'drop database if exists "{name}" with (force)')
-    await admin.execute(f'create database "{name}"')
-    await admin.close()
-    return ADMIN_URL.rsplit("/", 1)[0] + "/" + name
 
 
 def run(fake: FakeGoogle, google_url: str, mirror: bool, calls: int) -> dict[str, object]:

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import httpx
 
-from bench.booking import REDIS_URL
-from bench.google import CAL, fresh_database
+from bench.booking import REDIS_URL, fresh_database
+from bench.google import CAL
 from bench.stats import machine
 from bench.webhook import free_port, wait_ready
 from tests.fakes.google_calendar import FakeGoogle, make_service_account

@@ -3,58 +3,33 @@ that signs every request the way Retell does."""
 
 from __future__ import annotations
 
+import asyncio
 import json
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
-import uvicorn
 from retell.lib.webhook_auth import symmetric
 from retell.types.phone_call_response import PhoneCallResponse
 
 from app.factory import create_app
 from app.settings import Settings
 from tests.conftest import FIXTURES, NOW
+from tests.fakes.serving import free_port, serving
 
 RETELL_KEY = "key_e2e_4f1c2b"
 OPERATOR_KEY = "op_e2e_7a9d"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextmanager
 def running(settings: Settings) -> Iterator[str]:
-    config = uvicorn.Config(
-        create_app(settings, clock=lambda: NOW),
-        host="127.0.0.1",
-        port=settings.port,
-        log_level="warning",
-        access_log=False,
-        lifespan="on",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the server did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{settings.port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serving(create_app(settings, clock=lambda: NOW), settings.port) as url:
+        yield url
 
 
 def settings_for(database_url: str, data_dir: Path, redis_url: str | None = None) -> Settings:
@@ -147,3 +122,13 @@ def retell(live_server: str) -> Iterator[RetellClient]:
     client = RetellClient(live_server)
     yield client
     client.http.close()
+
+
+async def eventually(pool: asyncpg.Pool, sql: str, *args: Any, expect: Any) -> Any:
+    """Records written after the reply (call events, sync): wait for them, for 10 s at most."""
+    deadline = time.monotonic() + 10
+    while True:
+        value = await pool.fetchval(sql, *args)
+        if value == expect or time.monotonic() > deadline:
+            return value
+        await asyncio.sleep(0.05)

@@ -3,15 +3,13 @@ inbound lookup, the call events, the tool calls; then the database is checked.""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import time
 from typing import Any
 
 import asyncpg
 
 from tests.conftest import NOW
-from tests.e2e.conftest import RetellClient, retell_call
+from tests.e2e.conftest import RetellClient, eventually, retell_call
 
 
 class Conversation:
@@ -60,16 +58,6 @@ class Conversation:
     def _event(self, event: str) -> None:
         body = json.dumps({"event": event, "call": self.call}).encode()
         assert self.retell.post("/retell/webhook", body).status_code == 204
-
-
-async def eventually(pool: asyncpg.Pool, sql: str, *args: Any, expect: Any) -> Any:
-    """Call records are written after the reply: wait for them (bounded)."""
-    deadline = time.monotonic() + 5
-    while True:
-        value = await pool.fetchval(sql, *args)
-        if value == expect or time.monotonic() > deadline:
-            return value
-        await asyncio.sleep(0.05)
 
 
 async def book_as(retell: RetellClient, call_id: str, phone: str, when: str, name: str) -> str:

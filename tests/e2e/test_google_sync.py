@@ -3,8 +3,6 @@ there come back through push notifications and sync."""
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -16,7 +14,7 @@ import pytest
 
 from app.settings import Settings
 from tests.conftest import FIXTURES
-from tests.e2e.conftest import RETELL_KEY, RetellClient, retell_call, running
+from tests.e2e.conftest import RETELL_KEY, RetellClient, eventually, retell_call, running
 from tests.fakes.google_calendar import FakeGoogle, make_service_account
 from tests.fakes.serving import free_port, serving
 
@@ -77,15 +75,6 @@ def notify(base: str, fake: FakeGoogle, calendar: str, token: str | None = None)
     return response.status_code
 
 
-async def until(pool: asyncpg.Pool, sql: str, *args: Any, expect: Any) -> Any:
-    deadline = time.monotonic() + 10
-    while True:
-        value = await pool.fetchval(sql, *args)
-        if value == expect or time.monotonic() > deadline:
-            return value
-        await asyncio.sleep(0.05)
-
-
 def event_body(event_id: str, start: str, minutes: int = 60, **extra: Any) -> dict[str, Any]:
     begins = datetime.fromisoformat(start)
     return {
@@ -105,7 +94,7 @@ async def test_booking_staff_edits_and_resync(
     # A staff calendar's event is busy time for the business.
     fake.put_event(STAFF_CAL, event_body("lunchmeeting", "2027-04-05T09:00:00-04:00", 120))
     assert notify(base, fake, STAFF_CAL) == 200
-    await until(
+    await eventually(
         clean_pool, "select count(*) from calendar_mirror where event_id = 'lunchmeeting'", expect=1
     )
     found = retell.tool("find_slots", {"when": "2027-04-05", "limit": 1})
@@ -128,7 +117,7 @@ async def test_booking_staff_edits_and_resync(
     # Staff move it by hand: our appointment follows.
     fake.put_event(CAL, {**event, **event_body(event["id"], "2027-04-06T14:00:00-04:00")})
     assert notify(base, fake, CAL) == 200
-    moved = await until(
+    moved = await eventually(
         clean_pool,
         "select starts_at from appointments where id = $1",
         appointment_id,
@@ -141,7 +130,7 @@ async def test_booking_staff_edits_and_resync(
     fake.remove_event(CAL, event["id"])
     assert notify(base, fake, CAL) == 200
     assert (
-        await until(
+        await eventually(
             clean_pool,
             "select status from appointments where id = $1",
             appointment_id,
@@ -150,7 +139,7 @@ async def test_booking_staff_edits_and_resync(
         == "cancelled"
     )
     assert (
-        await until(
+        await eventually(
             clean_pool,
             "select count(*) from calendar_mirror where event_id = $1",
             event["id"],
