@@ -118,6 +118,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             operator.call_trace,
             operator.resync,
             health.metrics,
+            health.openapi,
             health.live,
             health.ready,
         ],

@@ -12,6 +12,7 @@ from litestar import Request, Response, get
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 
 from app.metrics import exposition
+from app.openapi import document
 from app.state import AppState
 
 
@@ -23,6 +24,11 @@ def live() -> dict[str, str]:
 @get("/metrics", media_type="text/plain; version=0.0.4", sync_to_thread=False)
 def metrics() -> bytes:
     return exposition()
+
+
+@get("/openapi.json", sync_to_thread=False)
+def openapi() -> dict[str, Any]:
+    return document()
 
 
 @get("/health/ready")
