@@ -9,7 +9,7 @@ import secrets
 import shutil
 import socket
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,7 +25,11 @@ from app.db.appointments import PostgresAppointmentStore, create_pool
 from app.db.embedded import start_embedded_postgres
 from app.db.migrations import apply_migrations
 from app.settings import PROJECT_ROOT
+from calendar_adapter.google import GoogleCalendar
+from calendar_adapter.google_auth import load_credentials
 from calendar_adapter.local import LocalCalendar
+from tests.fakes.google_calendar import FakeGoogle, make_service_account
+from tests.fakes.serving import serving
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MIGRATIONS = PROJECT_ROOT / "supabase" / "migrations"
@@ -190,3 +194,37 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+# -- a fake Google (tests/fakes) on loopback, and credentials whose token_uri points at it --
+
+
+@pytest.fixture(scope="session")
+def fake_google_server() -> Iterator[tuple[FakeGoogle, str]]:
+    holder = FakeGoogle()
+    with serving(holder.app()) as url:
+        yield holder, url
+
+
+@pytest.fixture
+def fake_google(fake_google_server: tuple[FakeGoogle, str]) -> FakeGoogle:
+    fake, _ = fake_google_server
+    fake.__init__()  # type: ignore[misc]  # a clean calendar for every test
+    return fake
+
+
+@pytest.fixture(scope="session")
+def service_account_json(fake_google_server: tuple[FakeGoogle, str]) -> str:
+    return make_service_account(fake_google_server[1])
+
+
+@pytest.fixture
+async def google(
+    fake_google: FakeGoogle, fake_google_server: tuple[FakeGoogle, str], service_account_json: str
+) -> AsyncIterator[GoogleCalendar]:
+    _, url = fake_google_server
+    calendar = GoogleCalendar(
+        load_credentials(service_account_json), base_url=url, deadline_seconds=2.0
+    )
+    yield calendar
+    await calendar.aclose()
