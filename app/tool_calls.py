@@ -32,9 +32,27 @@ from calendar_adapter.protocol import CalendarUnavailableError
 log = structlog.get_logger("frontdesk.tools")
 
 
+def storable(value: Any) -> bool:
+    """No NUL characters or lone surrogates anywhere: valid JSON, but neither Postgres text nor
+    UTF-8 can hold them, so they are refused here rather than failing deep inside."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return False
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(storable(k) and storable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(storable(v) for v in value)
+    return True
+
+
 def call_context(call: Any) -> CallContext:
     """The parts of Retell's call object the tools use; anything malformed is left out."""
-    if not isinstance(call, dict):
+    if not isinstance(call, dict) or not storable(call):
         return CallContext()
     started = call.get("start_timestamp")
     started_at = None
@@ -152,7 +170,7 @@ async def _dispatch(name: str, raw_args: Any, call: CallContext, deps: Deps) -> 
         )
     if raw_args is None:
         raw_args = {}
-    if not isinstance(raw_args, dict):
+    if not isinstance(raw_args, dict) or not storable(raw_args):
         raise InvalidArguments("Sorry, something went wrong with that request. Let me try again.")
     try:
         args = tool.args_model.model_validate(raw_args)

@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from agent_tools.ports import CallContext, Deps
-from app.tool_calls import run_tool
+from app.tool_calls import call_context, run_tool
 from calendar_adapter.local import LocalCalendar
 from calendar_adapter.protocol import CalendarUnavailableError
 
@@ -27,3 +27,14 @@ async def test_an_unreachable_calendar_is_a_speakable_answer(deps: Deps) -> None
         "book_appointment", {"start": "2027-03-11T09:00", "name": "Ada"}, CALL, down
     )
     assert booked["error"] == "calendar_unavailable"
+
+
+async def test_text_postgres_cannot_store_is_refused_speakably(deps: Deps) -> None:
+    """Found by schemathesis: a NUL byte or a lone surrogate used to reach Postgres (500)."""
+    for bad in ("\x00\x04*-", "\ud998x"):
+        reply = await run_tool(
+            "reschedule_appointment", {"appointment_id": bad, "start": "tomorrow at 9"}, CALL, deps
+        )
+        assert (reply["ok"], reply["error"]) == (False, "invalid_arguments")
+    reply = await run_tool("find_appointments", {}, call_context({"call_id": "\x00"}), deps)
+    assert reply["ok"] is True
