@@ -139,7 +139,9 @@ class AppointmentStore(Protocol):
         """The calendar matches ``appointment``, unless the row changed since it was read."""
         ...
 
-    async def claim_unsettled(self, grace_seconds: int, limit: int) -> list[Appointment]:
+    async def claim_unsettled(
+        self, business_id: str, grace_seconds: int, limit: int
+    ) -> list[Appointment]:
         """Rows pending or out of step with the calendar for longer than the grace, leased to
         the caller for another grace period."""
         ...

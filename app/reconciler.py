@@ -31,9 +31,7 @@ async def reconcile_once(
 ) -> int:
     """One pass; returns how many rows it settled."""
     settled = 0
-    for claimed in await store.claim_unsettled(grace_seconds, limit):
-        if claimed.business_id != business.id:
-            continue
+    for claimed in await store.claim_unsettled(business.id, grace_seconds, limit):
         try:
             if claimed.status == "pending":
                 await store.release(claimed.appointment_id, "abandoned", calendar_clean=False)

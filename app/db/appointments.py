@@ -183,8 +183,12 @@ class PostgresAppointmentStore:
             )
         )
 
-    async def claim_unsettled(self, grace_seconds: int, limit: int) -> list[Appointment]:
-        found = await self._value("select fd_claim_unsettled($1, $2)", grace_seconds, limit)
+    async def claim_unsettled(
+        self, business_id: str, grace_seconds: int, limit: int
+    ) -> list[Appointment]:
+        found = await self._value(
+            "select fd_claim_unsettled($1, $2, $3)", business_id, grace_seconds, limit
+        )
         return [rows.appointment(r) for r in found or []]
 
     # -- call records (app.journal) ------------------------------------------------------

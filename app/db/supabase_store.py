@@ -196,9 +196,12 @@ class SupabaseAppointmentStore:
             )
         )
 
-    async def claim_unsettled(self, grace_seconds: int, limit: int) -> list[Appointment]:
+    async def claim_unsettled(
+        self, business_id: str, grace_seconds: int, limit: int
+    ) -> list[Appointment]:
         found = await self.call(
-            "fd_claim_unsettled", {"p_grace_seconds": grace_seconds, "p_limit": limit}
+            "fd_claim_unsettled",
+            {"p_business": business_id, "p_grace_seconds": grace_seconds, "p_limit": limit},
         )
         return [rows.appointment(r) for r in found or []]
 

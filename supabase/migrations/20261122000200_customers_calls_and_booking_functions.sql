@@ -258,11 +258,12 @@ $$;
 
 -- Rows whose calendar may be out of step, or pending past their grace, claimed for the caller
 -- by bumping updated_at (a lease: another instance skips them for p_grace_seconds).
-create or replace function fd_claim_unsettled(p_grace_seconds int, p_limit int) returns jsonb
+create or replace function fd_claim_unsettled(p_business text, p_grace_seconds int, p_limit int)
+returns jsonb
 language sql as $$
     with due as (
         select id from appointments
-        where (not calendar_synced or status = 'pending')
+        where business_id = p_business and (not calendar_synced or status = 'pending')
           and updated_at < now() - make_interval(secs => p_grace_seconds)
         order by updated_at
         limit p_limit

@@ -167,11 +167,12 @@ async def test_unsettled_rows_are_claimed_once_per_grace(
     store: PostgresAppointmentStore, clean_pool: asyncpg.Pool
 ) -> None:
     await store.reserve(booking(1))
-    assert await store.claim_unsettled(60, 10) == []  # still within its grace
+    assert await store.claim_unsettled("test-dental", 60, 10) == []  # still within its grace
     await clean_pool.execute("update appointments set updated_at = now() - interval '2 minutes'")
-    claimed = await store.claim_unsettled(60, 10)
+    assert await store.claim_unsettled("other-business", 60, 10) == []
+    claimed = await store.claim_unsettled("test-dental", 60, 10)
     assert [a.appointment_id for a in claimed] == ["apt_test1"]
-    assert await store.claim_unsettled(60, 10) == []  # leased
+    assert await store.claim_unsettled("test-dental", 60, 10) == []  # leased
 
 
 async def test_the_database_refuses_overlaps_even_without_the_application(
