@@ -122,13 +122,13 @@ async def book_appointment(
 
 
 async def _write_to_calendar(deps: Deps, booking: Booking, service: Service) -> Appointment:
-    event = NewEvent(
+    event = calendar_event(
+        booking.appointment_id,
         event_id=booking.calendar_event_id,
+        service=service.name,
+        customer=booking.customer_name,
         start=booking.start,
         end=booking.end,
-        summary=f"{service.name}: {booking.customer_name}",
-        description=f"Booked by phone. Appointment {booking.appointment_id}.",
-        appointment_id=booking.appointment_id,
     )
     try:
         await deps.calendar.create_event(deps.business.calendar_id, event)
@@ -221,6 +221,26 @@ def _reply(appointment: Appointment, search: Search) -> BookAppointmentReply:
     return BookAppointmentReply(
         message=f"You're booked for {appointment.service} {speech.on(shown.spoken)}.",
         appointment=shown,
+    )
+
+
+def calendar_event(
+    appointment_id: str,
+    *,
+    event_id: str,
+    service: str,
+    customer: str,
+    start: datetime,
+    end: datetime,
+) -> NewEvent:
+    """The owner's calendar entry for an appointment (the reconciler re-creates the same)."""
+    return NewEvent(
+        event_id=event_id,
+        start=start,
+        end=end,
+        summary=f"{service}: {customer}",
+        description=f"Booked by phone. Appointment {appointment_id}.",
+        appointment_id=appointment_id,
     )
 
 

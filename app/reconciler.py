@@ -14,9 +14,10 @@ import asyncio
 
 import structlog
 
+from agent_tools.book_appointment import calendar_event
 from agent_tools.business import Business
 from agent_tools.ports import Appointment, AppointmentStore, StoreUnavailableError
-from calendar_adapter.protocol import Calendar, CalendarUnavailableError, NewEvent
+from calendar_adapter.protocol import Calendar, CalendarUnavailableError
 
 log = structlog.get_logger("frontdesk.reconciler")
 
@@ -59,13 +60,13 @@ async def _converge(calendar: Calendar, business: Business, appointment: Appoint
     if times is None:
         await calendar.create_event(
             calendar_id,
-            NewEvent(
+            calendar_event(
+                appointment.appointment_id,
                 event_id=event_id,
+                service=appointment.service,
+                customer=appointment.customer_name,
                 start=appointment.start,
                 end=appointment.end,
-                summary=f"{appointment.service}: {appointment.customer_name}",
-                description=f"Booked by phone. Appointment {appointment.appointment_id}.",
-                appointment_id=appointment.appointment_id,
             ),
         )
         log.info("reconciler.event_restored", appointment_id=appointment.appointment_id)

@@ -84,9 +84,9 @@ async def answer(
         key = request_key(name, raw_args, call.call_id, idempotency_header)
     if guard is None or key is None:
         return 200, await run_tool(name, raw_args, call, deps, journal)
-    print_ = fingerprint(name, raw_args, call.call_id)
+    request_print = fingerprint(name, raw_args, call.call_id)
     began = time.perf_counter()
-    outcome = await guard.begin(key, print_)
+    outcome = await guard.begin(key, request_print)
     if isinstance(outcome, Replay):
         metrics.REPLAYS.labels(name).inc()
         log.info(
@@ -116,7 +116,7 @@ async def answer(
     if reply.get("error") in TRANSIENT_CODES:
         await guard.abandon(key)  # "try again" must run again, not replay
     else:
-        await guard.finish(key, print_, 200, reply)
+        await guard.finish(key, request_print, 200, reply)
     return 200, reply
 
 

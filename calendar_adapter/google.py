@@ -143,7 +143,7 @@ class GoogleCalendar:
         request = self._service.events().insert(
             calendarId=calendar_id, body=body, sendUpdates="none"
         )
-        status, found = await self._send(request, accept=(409,))
+        status, _ = await self._send(request, accept=(409,))
         if status != 409:
             return
         # The id exists: maybe our own earlier attempt, maybe deleted since. Confirm it.
@@ -155,7 +155,6 @@ class GoogleCalendar:
                     calendarId=calendar_id, eventId=event.event_id, body=revive, sendUpdates="none"
                 )
             )
-        del found
 
     async def move_event(
         self, calendar_id: str, event_id: str, start: datetime, end: datetime
