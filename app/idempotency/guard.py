@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import time
@@ -64,9 +65,11 @@ class IdempotencyGuard:
         return outcome
 
     async def finish(self, key: str, fingerprint: str, status: int, body: dict[str, Any]) -> None:
+        # Both writes are on the caller's wait: do them at once.
+        writes = [self._finish_fast(key, fingerprint, status, body)]
         if self._durable is not None:
-            await self._durable.keep(key, fingerprint, status, body)
-        await self._finish_fast(key, fingerprint, status, body)
+            writes.append(self._durable.keep(key, fingerprint, status, body))
+        await asyncio.gather(*writes)
 
     async def abandon(self, key: str) -> None:
         if self._fast_usable():

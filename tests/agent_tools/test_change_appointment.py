@@ -18,6 +18,7 @@ from agent_tools.change_appointment import (
 )
 from agent_tools.errors import CalendarUnavailable, NotFound, SlotTaken
 from agent_tools.find_appointments import FindAppointmentsArgs, find_appointments
+from agent_tools.find_slots import FindSlotsArgs, find_slots
 from agent_tools.ports import CallContext, Deps
 from calendar_adapter.local import LocalCalendar
 from calendar_adapter.protocol import CalendarUnavailableError
@@ -150,8 +151,6 @@ async def test_cancelling_removes_the_appointment_and_its_event(
 
 
 async def find_slots_start(deps: Deps) -> str:
-    from agent_tools.find_slots import FindSlotsArgs, find_slots
-
     reply = await find_slots(FindSlotsArgs(when="2027-03-11", limit=1), CALLER, deps)
     return reply.slots[0].start
 
