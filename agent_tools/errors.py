@@ -76,9 +76,27 @@ class TemporarilyUnavailable(ToolError):
     code = "temporarily_unavailable"
 
 
+class WhichService(ToolError):
+    """Several services and none named: the caller must choose."""
+
+    code = "which_service"
+
+
+class BookingLimit(ToolError):
+    """This call or this phone number already has as many bookings as allowed."""
+
+    code = "booking_limit"
+
+
 # Outcomes that say "try again": never replayed from the idempotency record.
 TRANSIENT_CODES = frozenset(
     {CalendarUnavailable.code, InProgress.code, TemporarilyUnavailable.code}
+)
+
+# Outcomes true only at the moment they were given (the slot may free, time moves on): a
+# repeat must be answered afresh, never with the kept reply.
+MOMENTARY_CODES = frozenset(
+    {SlotTaken.code, TooSoon.code, TooFarAhead.code, NoAvailability.code, BookingLimit.code}
 )
 
 

@@ -30,7 +30,7 @@ class Settings:
     redis_url: str | None = field(default=None, repr=False)  # None: in-process idempotency
     idempotency_ttl_seconds: int = 24 * 3600
     # Outlives Retell's per-attempt tool timeout (120 s by default) with room to spare.
-    idempotency_inflight_seconds: int = 180
+    idempotency_inflight_seconds: int = 10
     idempotency_wait_seconds: float = 8.0
     reconcile_every_seconds: float = 30.0
     reconcile_grace_seconds: int = 60
@@ -125,10 +125,9 @@ class Settings:
             raise SettingsError("SUPABASE_URL and SUPABASE_SERVICE_KEY go together")
         if self.database_pool_mode not in ("auto", "session", "transaction"):
             raise SettingsError("DATABASE_POOL_MODE: use auto, session or transaction")
-        if self.idempotency_inflight_seconds < 130:
-            raise SettingsError(
-                "IDEMPOTENCY_INFLIGHT_SECONDS must outlive Retell's 120 s tool timeout"
-            )
+        if not 6 <= self.idempotency_inflight_seconds <= 120:
+            # The holder renews its lease every 2 s: the lease must outlast a few renewals.
+            raise SettingsError("IDEMPOTENCY_INFLIGHT_SECONDS: use 6 to 120 (a renewed lease)")
         if self.log_format not in ("auto", "json", "console"):
             raise SettingsError("LOG_FORMAT: use auto, json or console")
         if self.log_level not in ("debug", "info", "warning", "error"):

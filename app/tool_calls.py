@@ -14,6 +14,7 @@ import structlog
 from pydantic import ValidationError
 
 from agent_tools.errors import (
+    MOMENTARY_CODES,
     TRANSIENT_CODES,
     CalendarUnavailable,
     InvalidArguments,
@@ -109,14 +110,15 @@ async def answer(
             "message": "I'm still working on that. One moment, please.",
         }
     try:
-        reply = await run_tool(name, raw_args, call, deps, journal)
+        async with guard.holding(key, request_print):
+            reply = await run_tool(name, raw_args, call, deps, journal)
+        if reply.get("error") in TRANSIENT_CODES | MOMENTARY_CODES:
+            await guard.abandon(key)  # "try again" and "not now" must run again, not replay
+        else:
+            await guard.finish(key, request_print, 200, reply)
     except BaseException:
-        await guard.abandon(key)
+        await guard.abandon(key)  # a failure keeps no claim: the retry runs for real
         raise
-    if reply.get("error") in TRANSIENT_CODES:
-        await guard.abandon(key)  # "try again" must run again, not replay
-    else:
-        await guard.finish(key, request_print, 200, reply)
     return 200, reply
 
 

@@ -2,9 +2,11 @@
 
 A key names one request. The first arrival runs it; a repeat that arrives later gets the first
 reply again (status and body) for 24 hours; a repeat that arrives while the first still runs
-waits for it (bounded) and then replays it, or hears 409 "still working". The same key with
-other arguments is refused with 422. Only final outcomes are kept: a "try again" reply
-(calendar down, store down) releases the key so the retry runs for real.
+waits for it (bounded) and then replays it, or hears 409 "still working". The in-flight claim
+is a short lease its holder renews while it works: a holder that died frees it in seconds. The
+same key with other arguments is refused with 422. Only final outcomes are kept: a "try again" reply
+(calendar down, store down), one true only at that moment (slot taken, too soon) and a
+failure release the key so the retry runs for real.
 
 Two tiers: a fast one (Redis, or an in-process equivalent on the embedded defaults) that also
 coordinates in-flight duplicates, and the database's ``idempotency_records`` that outlive Redis
@@ -50,6 +52,10 @@ class FastTier(Protocol):
     ) -> None: ...
 
     async def abandon(self, key: str) -> None: ...
+
+    async def renew(self, key: str, fingerprint: str) -> None:
+        """Extend the in-flight lease of ``key`` if it is still this request's, unfinished."""
+        ...
 
     async def ping(self) -> None: ...
 

@@ -6,6 +6,8 @@ import asyncio
 import hashlib
 import json
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 import structlog
@@ -41,10 +43,17 @@ def fingerprint(tool: str, args: Any, call_id: str | None) -> str:
 
 
 class IdempotencyGuard:
-    def __init__(self, fast: FastTier, durable: DurableTier | None, wait_seconds: float) -> None:
+    def __init__(
+        self,
+        fast: FastTier,
+        durable: DurableTier | None,
+        wait_seconds: float,
+        renew_every_seconds: float = 2.0,
+    ) -> None:
         self.fast = fast
         self._durable = durable
         self._wait = wait_seconds
+        self._renew_every = renew_every_seconds
         self._fast_down_until = 0.0
 
     async def begin(self, key: str, fingerprint: str) -> Outcome:
@@ -55,7 +64,11 @@ class IdempotencyGuard:
             except Exception as error:
                 self._fast_failed(error)
         if isinstance(outcome, Started) and self._durable is not None:
-            kept = await self._durable.lookup(key)
+            try:
+                kept = await self._durable.lookup(key)
+            except BaseException:
+                await self.abandon(key)  # a failed request must not keep its claim
+                raise
             if kept is not None:
                 kept_fingerprint, status, body = kept
                 if kept_fingerprint != fingerprint:
@@ -63,6 +76,27 @@ class IdempotencyGuard:
                 await self._finish_fast(key, fingerprint, status, body)
                 return Replay(status, body)
         return outcome
+
+    @asynccontextmanager
+    async def holding(self, key: str, fingerprint: str) -> AsyncIterator[None]:
+        """Keep renewing this request's in-flight lease while the body runs: the lease is
+        short, so a holder that died frees the key within seconds."""
+        renewer = asyncio.create_task(self._renew(key, fingerprint))
+        try:
+            yield
+        finally:
+            renewer.cancel()
+            with suppress(asyncio.CancelledError):
+                await renewer
+
+    async def _renew(self, key: str, fingerprint: str) -> None:
+        while True:
+            await asyncio.sleep(self._renew_every)
+            if self._fast_usable():
+                try:
+                    await self.fast.renew(key, fingerprint)
+                except Exception as error:
+                    self._fast_failed(error)
 
     async def finish(self, key: str, fingerprint: str, status: int, body: dict[str, Any]) -> None:
         # Both writes are on the caller's wait: do them at once.

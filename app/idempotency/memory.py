@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,13 +35,16 @@ class MemoryTier:
             return Started()
         if entry.fingerprint != fingerprint:
             return Mismatch()
-        if entry.reply is None:
-            try:
-                await asyncio.wait_for(entry.done.wait(), wait_seconds)
-            except TimeoutError:
+        deadline = now + wait_seconds
+        while entry.reply is None:
+            now = time.monotonic()
+            if entry.expires <= now or self._entries.get(key) is not entry:
+                # Abandoned, or the holder stopped renewing its lease: the waiter takes over.
+                return await self.begin(key, fingerprint, max(deadline - now, 0))
+            if now >= deadline:
                 return StillRunning()
-            if entry.reply is None:  # abandoned: the waiter takes over
-                return await self.begin(key, fingerprint, wait_seconds)
+            with suppress(TimeoutError):
+                await asyncio.wait_for(entry.done.wait(), min(deadline, entry.expires) - now)
         return Replay(*entry.reply)
 
     async def finish(self, key: str, fingerprint: str, status: int, body: dict[str, Any]) -> None:
@@ -55,6 +59,11 @@ class MemoryTier:
         entry = self._entries.pop(key, None)
         if entry is not None:
             entry.done.set()
+
+    async def renew(self, key: str, fingerprint: str) -> None:
+        entry = self._entries.get(key)
+        if entry is not None and entry.reply is None and entry.fingerprint == fingerprint:
+            entry.expires = time.monotonic() + self._inflight
 
     async def ping(self) -> None:
         return None

@@ -17,6 +17,18 @@ from app.idempotency import Mismatch, Outcome, Replay, Started, StillRunning
 log = structlog.get_logger("frontdesk.idempotency")
 _PREFIX = "fd:idem:"
 
+# Extend the lease only while the value is still our in-flight marker (not a finished reply).
+_RENEW = """
+if redis.call('get', KEYS[1]) == ARGV[1] then
+    return redis.call('expire', KEYS[1], ARGV[2])
+end
+return 0
+"""
+
+
+def _marker(fingerprint: str) -> str:
+    return json.dumps({"fp": fingerprint})
+
 
 class RedisTier:
     def __init__(self, client: Redis, ttl_seconds: int, inflight_seconds: int) -> None:
@@ -32,7 +44,7 @@ class RedisTier:
 
     async def begin(self, key: str, fingerprint: str, wait_seconds: float) -> Outcome:
         name = _PREFIX + key
-        marker = json.dumps({"fp": fingerprint})
+        marker = _marker(fingerprint)
         deadline = time.monotonic() + wait_seconds
         delay = 0.01
         while True:
@@ -57,6 +69,9 @@ class RedisTier:
 
     async def abandon(self, key: str) -> None:
         await self._redis.delete(_PREFIX + key)
+
+    async def renew(self, key: str, fingerprint: str) -> None:
+        await self._redis.eval(_RENEW, 1, _PREFIX + key, _marker(fingerprint), self._inflight)
 
     async def ping(self) -> None:
         await self._redis.ping()

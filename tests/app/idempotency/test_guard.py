@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import asyncpg
+import pytest
 from redis.asyncio import Redis
 
-from app.idempotency import Mismatch, Replay, Started
+from app.idempotency import Mismatch, Replay, Started, StillRunning
 from app.idempotency.guard import IdempotencyGuard, request_key
 from app.idempotency.records import PostgresRecords
 from app.idempotency.redis_tier import RedisTier
@@ -37,3 +40,31 @@ def test_keys_come_from_the_header_or_the_call() -> None:
     assert derived != request_key("book_appointment", {"a": 1, "b": 2}, "call_2", None)
     assert request_key("book_appointment", {}, "call_1", "abc") != derived
     assert request_key("book_appointment", {}, None, None) is None
+
+
+class _BrokenRecords:
+    async def lookup(self, key: str) -> tuple[str, int, dict[str, object]] | None:
+        raise ConnectionError("database down")
+
+    async def keep(self, key: str, fingerprint: str, status: int, body: dict[str, object]) -> None:
+        raise AssertionError("never reached")
+
+
+async def test_a_request_that_fails_while_starting_keeps_no_claim(redis: Redis) -> None:
+    """The database failing on the kept-reply lookup (a 500) must not leave the key in flight."""
+    fast = RedisTier(redis, 60, 10)
+    broken = IdempotencyGuard(fast, _BrokenRecords(), 0)
+    with pytest.raises(ConnectionError):
+        await broken.begin("k", "fp")
+    assert isinstance(await IdempotencyGuard(fast, None, 0).begin("k", "fp"), Started)
+
+
+async def test_the_holder_renews_its_lease_while_it_works(redis: Redis) -> None:
+    fast = RedisTier(redis, 60, 1)
+    guard = IdempotencyGuard(fast, None, 0, renew_every_seconds=0.3)
+    assert isinstance(await guard.begin("k", "fp"), Started)
+    async with guard.holding("k", "fp"):
+        await asyncio.sleep(1.5)
+        assert isinstance(await guard.begin("k", "fp"), StillRunning)
+    await asyncio.sleep(1.2)
+    assert isinstance(await guard.begin("k", "fp"), Started)

@@ -63,3 +63,24 @@ async def test_the_in_flight_marker_expires_after_a_crash(tier: FastTier) -> Non
     await tier.begin("k", "fp", 1)  # never finished: the process "died"
     await asyncio.sleep(2.1)
     assert isinstance(await tier.begin("k", "fp", 0.1), Started)
+
+
+async def test_a_renewed_lease_holds_and_a_dead_holders_frees_within_its_lease(
+    tier: FastTier,
+) -> None:
+    """The holder renews a 2 s lease past its lifetime; once it stops (it died), the key
+    frees and a retry runs."""
+    assert isinstance(await tier.begin("k", "fp", 0), Started)
+    for _ in range(3):
+        await asyncio.sleep(1)
+        await tier.renew("k", "fp")
+    assert isinstance(await tier.begin("k", "fp", 0), StillRunning)
+    assert isinstance(await tier.begin("k", "fp", 3), Started)
+
+
+async def test_renewing_never_shortens_a_kept_reply(tier: FastTier) -> None:
+    await tier.begin("k", "fp", 0)
+    await tier.finish("k", "fp", 200, BODY)
+    await tier.renew("k", "fp")
+    await asyncio.sleep(2.2)
+    assert await tier.begin("k", "fp", 0) == Replay(200, BODY)
