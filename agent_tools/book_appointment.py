@@ -11,35 +11,36 @@ that the reconciler releases (and whose event it deletes).
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
-import secrets
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from agent_tools import speech
-from agent_tools.availability import utc_seconds
-from agent_tools.business import Service
+from agent_tools.appointment_ids import calendar_event_id, intent_key, new_appointment_id
+from agent_tools.business import BookingRules, Business, Service
+from agent_tools.calendar_event import calendar_event
 from agent_tools.errors import (
+    BookingLimit,
     CalendarUnavailable,
-    InProgress,
     InvalidArguments,
-    OutsideHours,
-    SlotTaken,
-    TooFarAhead,
-    ToolError,
-    TooSoon,
 )
-from agent_tools.offers import Search, choose_service, open_search, parse_slot_id
+from agent_tools.offers import choose_service, open_search, parse_slot_id, refusal
 from agent_tools.ownership import normalize_phone
-from agent_tools.ports import Appointment, Booking, CallContext, Deps, SlotConflictError
+from agent_tools.ports import (
+    Appointment,
+    Booking,
+    BookingLimitError,
+    CallContext,
+    Deps,
+    SlotConflictError,
+)
 from agent_tools.views import AppointmentOut, appointment_out
 from agent_tools.when import resolve_start
-from calendar_adapter.protocol import CalendarUnavailableError, NewEvent
+from calendar_adapter.protocol import CalendarUnavailableError
 
-# How long a repeated request waits for the first one's booking to settle.
+# How long a repeated request waits for the first one's booking to settle before finishing it.
 SETTLE_WAIT_SECONDS = 5.0
+SETTLE_POLL_SECONDS = 0.05
 
 
 class BookAppointmentArgs(BaseModel):
@@ -82,7 +83,15 @@ async def book_appointment(
 ) -> BookAppointmentReply:
     business = deps.business
     service, start = _requested(args, call, deps)
-    phone = normalize_phone(args.phone or call.from_number)
+    key = intent_key(business.id, call.call_id, service, start)
+    if key is not None:
+        # The same call asking again for the slot it already holds: that booking is the answer,
+        # before any check that its own reservation would fail.
+        held = await deps.store.by_intent(business.id, key)
+        if held is not None:
+            return _reply(await _settled(deps, held), business, deps.clock())
+    caller = normalize_phone(call.from_number)
+    phone = normalize_phone(args.phone) or caller
     if phone is None and not args.email:
         raise InvalidArguments("What's the best phone number to reach you at?", field="phone")
     now = deps.clock()
@@ -92,6 +101,7 @@ async def book_appointment(
 
     appointment_id = new_appointment_id()
     end = start + service.duration
+    blocked_start, blocked_end = service.blocked(start, end)
     booking = Booking(
         appointment_id=appointment_id,
         business_id=business.id,
@@ -99,46 +109,46 @@ async def book_appointment(
         service=service.name,
         start=start,
         end=end,
-        blocked_start=start - service.buffer_before,
-        blocked_end=end + service.buffer_after,
+        blocked_start=blocked_start,
+        blocked_end=blocked_end,
         customer_name=args.name,
         customer_phone=phone,
         customer_email=args.email,
         notes=args.notes,
         call_id=call.call_id,
         calendar_event_id=calendar_event_id(appointment_id),
-        intent_key=intent_key(business.id, call.call_id, service, start),
+        intent_key=key,
+        caller_phone=caller,
+        zone=business.timezone.key,
+        max_per_call=business.rules.max_per_call,
+        max_per_phone_per_day=business.rules.max_per_phone_per_day,
     )
     try:
         reservation = await deps.store.reserve(booking)
     except SlotConflictError:
         raise refusal(await open_search(deps, service, deps.clock()), start) from None
+    except BookingLimitError as error:
+        raise _limit(error.kind, business.rules) from None
 
     if reservation.outcome == "existing":
         appointment = await _settled(deps, reservation.appointment)
     else:
-        appointment = await _write_to_calendar(deps, booking, service)
-    return _reply(appointment, search)
+        appointment = await _write_to_calendar(deps, reservation.appointment)
+    return _reply(appointment, business, now)
 
 
-async def _write_to_calendar(deps: Deps, booking: Booking, service: Service) -> Appointment:
-    event = calendar_event(
-        booking.appointment_id,
-        event_id=booking.calendar_event_id,
-        service=service.name,
-        customer=booking.customer_name,
-        start=booking.start,
-        end=booking.end,
-    )
+async def _write_to_calendar(deps: Deps, appointment: Appointment) -> Appointment:
+    """Create the event (its id is derived, so a repeat cannot make a second) and confirm."""
+    event = calendar_event(appointment, appointment.calendar_event_id or "")
     try:
         await deps.calendar.create_event(deps.business.calendar_id, event)
     except CalendarUnavailableError:
         # The write may have landed before the failure: the reconciler deletes it if so.
         await deps.store.release(
-            booking.appointment_id, "calendar_unavailable", calendar_clean=False
+            appointment.appointment_id, "calendar_unavailable", calendar_clean=False
         )
         raise _not_booked() from None
-    confirmed = await deps.store.confirm(booking.appointment_id)
+    confirmed = await deps.store.confirm(appointment.appointment_id)
     if confirmed is None:  # released meanwhile (abandoned past its grace): undo the event
         await deps.calendar.delete_event(deps.business.calendar_id, event.event_id)
         raise _not_booked()
@@ -146,18 +156,32 @@ async def _write_to_calendar(deps: Deps, booking: Booking, service: Service) -> 
 
 
 async def _settled(deps: Deps, appointment: Appointment) -> Appointment:
-    """The same intent was reserved by an earlier request: wait for it to finish."""
+    """The same intent was reserved by an earlier request: wait for it to finish. If it is
+    still pending after the wait, its holder is gone or stuck: finish the booking here (the
+    derived event id makes a second write of the event harmless)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + SETTLE_WAIT_SECONDS
     current: Appointment | None = appointment
     while current is not None and current.status == "pending" and loop.time() < deadline:
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(SETTLE_POLL_SECONDS)
         current = await deps.store.get(appointment.appointment_id)
     if current is None or current.status == "cancelled":
         raise _not_booked()
     if current.status == "pending":
-        raise InProgress("I'm still confirming that booking. One moment, please.")
+        return await _write_to_calendar(deps, current)
     return current
+
+
+def _limit(kind: str, rules: BookingRules) -> BookingLimit:
+    if kind == "call":
+        return BookingLimit(
+            f"I can book at most {rules.max_per_call} appointments in one call, and this call "
+            "has them already. Would you like to change one of them instead?"
+        )
+    return BookingLimit(
+        f"That number already has {rules.max_per_phone_per_day} appointments that day, which "
+        "is as many as I can book. Would another day work?"
+    )
 
 
 def _not_booked() -> CalendarUnavailable:
@@ -183,84 +207,9 @@ def _requested(
     return choose_service(business, args.service), start
 
 
-def refusal(search: Search, start: datetime) -> ToolError:
-    """Why ``start`` cannot be booked, with the nearest times that can."""
-    at = utc_seconds(start)
-    rules = search.business.rules
-    if at < search.not_before:
-        minutes = int(rules.min_notice.total_seconds() // 60)
-        earliest = search.nearest(search.not_before, 2)
-        return TooSoon(
-            f"I need at least {minutes} minutes' notice. The earliest I have is "
-            f"{search.say(earliest)}.",
-            alternatives=[o.model_dump() for o in search.offers(earliest)],
-        )
-    if at >= search.horizon:
-        return TooFarAhead(
-            f"I can only book up to {rules.max_days_ahead} days ahead. "
-            "Would a date before then work?"
-        )
-    nearby = search.nearest(at)
-    alternatives = [o.model_dump() for o in search.offers(nearby)]
-    unbusy = Search(search.business, search.service, search.now, busy=[])
-    if not unbusy.offers_start(start):
-        return OutsideHours(
-            "We're not open for that time"
-            + (f"; the nearest openings are {search.say(nearby)}." if nearby else "."),
-            alternatives=alternatives,
-        )
-    return SlotTaken(
-        "Sorry, that time was just taken."
-        + (f" I can offer {search.say(nearby)}." if nearby else ""),
-        alternatives=alternatives,
-    )
-
-
-def _reply(appointment: Appointment, search: Search) -> BookAppointmentReply:
-    shown = appointment_out(appointment, search.business, search.today)
+def _reply(appointment: Appointment, business: Business, now: datetime) -> BookAppointmentReply:
+    shown = appointment_out(appointment, business, business.today(now))
     return BookAppointmentReply(
         message=f"You're booked for {appointment.service} {speech.on(shown.spoken)}.",
         appointment=shown,
     )
-
-
-def calendar_event(
-    appointment_id: str,
-    *,
-    event_id: str,
-    service: str,
-    customer: str,
-    start: datetime,
-    end: datetime,
-) -> NewEvent:
-    """The owner's calendar entry for an appointment (the reconciler re-creates the same)."""
-    return NewEvent(
-        event_id=event_id,
-        start=start,
-        end=end,
-        summary=f"{service}: {customer}",
-        description=f"Booked by phone. Appointment {appointment_id}.",
-        appointment_id=appointment_id,
-    )
-
-
-def new_appointment_id() -> str:
-    """80 random bits, lowercase so an LLM reads it back without case slips."""
-    return "apt_" + base64.b32encode(secrets.token_bytes(10)).decode().lower()
-
-
-def calendar_event_id(appointment_id: str) -> str:
-    """Google's event ids allow base32hex (a-v, 0-9); derived, so retries reuse it."""
-    digest = hashlib.sha256(appointment_id.encode()).digest()[:20]
-    return "fd" + base64.b32hexencode(digest).decode().lower().rstrip("=")
-
-
-def intent_key(
-    business_id: str, call_id: str | None, service: Service, start: datetime
-) -> str | None:
-    """One booking per call, service and start: a caller re-sending the same booking after an
-    interruption gets the first one back. Without a call id there is no intent to match."""
-    if not call_id:
-        return None
-    material = f"{business_id}|{call_id}|{service.key}|{utc_seconds(start)}"
-    return hashlib.sha256(material.encode()).hexdigest()[:32]

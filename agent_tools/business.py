@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -37,6 +37,10 @@ class Service:
     buffer_before: timedelta = timedelta(0)
     buffer_after: timedelta = timedelta(0)
 
+    def blocked(self, start: datetime, end: datetime) -> tuple[datetime, datetime]:
+        """The span an appointment from ``start`` to ``end`` keeps busy, buffers included."""
+        return start - self.buffer_before, end + self.buffer_after
+
 
 @dataclass(frozen=True, slots=True)
 class BookingRules:
@@ -44,6 +48,8 @@ class BookingRules:
     min_notice: timedelta = timedelta(minutes=60)
     max_days_ahead: int = 60
     max_per_day: int | None = None
+    max_per_call: int = 2  # active bookings one call may make
+    max_per_phone_per_day: int = 3  # active bookings under one contact number on one day
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +87,10 @@ class Business:
         if special is not None:
             return special
         return self.weekly_hours.get(day.weekday(), ())
+
+    def today(self, now: datetime) -> date:
+        """The business's date at the instant ``now``."""
+        return now.astimezone(self.timezone).date()
 
     def service(self, name: str | None) -> Service | None:
         """The service called ``name`` (case- and space-insensitive); the first one when None."""
@@ -218,6 +228,10 @@ def _rules(data: Any) -> BookingRules:
         ),
         max_days_ahead=_int(data, "max_days_ahead", "booking", default=60, low=1, high=366),
         max_per_day=max_per_day,
+        max_per_call=_int(data, "max_per_call", "booking", default=2, low=1, high=100),
+        max_per_phone_per_day=_int(
+            data, "max_per_phone_per_day", "booking", default=3, low=1, high=100
+        ),
     )
 
 

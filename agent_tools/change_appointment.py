@@ -12,10 +12,9 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from agent_tools import speech
-from agent_tools.book_appointment import refusal
 from agent_tools.business import Service
 from agent_tools.errors import CalendarUnavailable, InvalidArguments
-from agent_tools.offers import open_search, parse_slot_id
+from agent_tools.offers import open_search, parse_slot_id, refusal
 from agent_tools.ownership import not_found, owner_of
 from agent_tools.ports import Appointment, CallContext, Deps, SlotConflictError
 from agent_tools.views import AppointmentOut, appointment_out

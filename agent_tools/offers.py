@@ -22,7 +22,16 @@ from agent_tools.availability import (
     without,
 )
 from agent_tools.business import Business, Service
-from agent_tools.errors import InvalidArguments, UnknownService
+from agent_tools.errors import (
+    InvalidArguments,
+    OutsideHours,
+    SlotTaken,
+    TooFarAhead,
+    ToolError,
+    TooSoon,
+    UnknownService,
+    WhichService,
+)
 from agent_tools.ports import Appointment, Deps
 
 _SLOT_ID = re.compile(r"^([a-z0-9-]+)@(\d{8}T\d{4})Z$")
@@ -165,8 +174,46 @@ async def _full_days(deps: Deps, start: datetime, end: datetime) -> frozenset[da
 
 
 def choose_service(business: Business, name: str | None) -> Service:
+    """The service named; with none named, the only one. Never a silent guess among several."""
+    names = speech.join_or([s.name for s in business.services])
+    if name is None or not name.strip():
+        if len(business.services) > 1:
+            raise WhichService(f"We offer {names}. Which one would you like?", field="service")
+        return business.services[0]
     service = business.service(name)
     if service is None:
-        names = speech.join_or([s.name for s in business.services])
         raise UnknownService(f"We offer {names}. Which one would you like?", field="service")
     return service
+
+
+def refusal(search: Search, start: datetime) -> ToolError:
+    """Why ``start`` cannot be booked, with the nearest times that can."""
+    at = utc_seconds(start)
+    rules = search.business.rules
+    if at < search.not_before:
+        minutes = int(rules.min_notice.total_seconds() // 60)
+        earliest = search.nearest(search.not_before, 2)
+        return TooSoon(
+            f"I need at least {minutes} minutes' notice. The earliest I have is "
+            f"{search.say(earliest)}.",
+            alternatives=[o.model_dump() for o in search.offers(earliest)],
+        )
+    if at >= search.horizon:
+        return TooFarAhead(
+            f"I can only book up to {rules.max_days_ahead} days ahead. "
+            "Would a date before then work?"
+        )
+    nearby = search.nearest(at)
+    alternatives = [o.model_dump() for o in search.offers(nearby)]
+    unbusy = Search(search.business, search.service, search.now, busy=[])
+    if not unbusy.offers_start(start):
+        return OutsideHours(
+            "We're not open for that time"
+            + (f"; the nearest openings are {search.say(nearby)}." if nearby else "."),
+            alternatives=alternatives,
+        )
+    return SlotTaken(
+        "Sorry, that time was just taken."
+        + (f" I can offer {search.say(nearby)}." if nearby else ""),
+        alternatives=alternatives,
+    )

@@ -15,6 +15,14 @@ class SlotConflictError(Exception):
     """The store refused a time because it overlaps another active appointment."""
 
 
+class BookingLimitError(Exception):
+    """The call (``"call"``) or the contact number (``"phone"``) has reached its limit."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
 class StoreUnavailableError(Exception):
     """The database could not be reached or answered with a fault."""
 
@@ -38,6 +46,10 @@ class Booking:
     call_id: str | None
     calendar_event_id: str
     intent_key: str | None = None  # the same call asking for the same slot again
+    caller_phone: str | None = None  # caller ID: the only thing that makes a known customer
+    zone: str = "UTC"  # the business's IANA zone: its days count towards the limits
+    max_per_call: int | None = None
+    max_per_phone_per_day: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +67,7 @@ class Appointment:
     calendar_event_id: str | None
     calendar_synced: bool
     updated_at: datetime
+    notes: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +106,12 @@ class AppointmentStore(Protocol):
         ...
 
     async def reserve(self, booking: Booking) -> Reservation:
-        """Insert as ``pending``; :class:`SlotConflictError` if it overlaps another."""
+        """Insert as ``pending``; :class:`SlotConflictError` if it overlaps another,
+        :class:`BookingLimitError` past the booking's limits."""
+        ...
+
+    async def by_intent(self, business_id: str, intent_key: str) -> Appointment | None:
+        """The active appointment of this booking intent, if any."""
         ...
 
     async def confirm(self, appointment_id: str) -> Appointment | None:

@@ -14,8 +14,8 @@ import asyncio
 
 import structlog
 
-from agent_tools.book_appointment import calendar_event
 from agent_tools.business import Business
+from agent_tools.calendar_event import calendar_event
 from agent_tools.ports import Appointment, AppointmentStore, StoreUnavailableError
 from calendar_adapter.protocol import Calendar, CalendarUnavailableError
 
@@ -60,14 +60,7 @@ async def _converge(calendar: Calendar, business: Business, appointment: Appoint
     if times is None:
         await calendar.create_event(
             calendar_id,
-            calendar_event(
-                appointment.appointment_id,
-                event_id=event_id,
-                service=appointment.service,
-                customer=appointment.customer_name,
-                start=appointment.start,
-                end=appointment.end,
-            ),
+            calendar_event(appointment, event_id),
         )
         log.info("reconciler.event_restored", appointment_id=appointment.appointment_id)
     elif times != (appointment.start, appointment.end):

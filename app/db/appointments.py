@@ -121,6 +121,10 @@ class PostgresAppointmentStore:
         )
         return rows.reservation(result)
 
+    async def by_intent(self, business_id: str, intent_key: str) -> Appointment | None:
+        found = await self._value("select fd_by_intent($1, $2)", business_id, intent_key)
+        return rows.maybe_appointment(found)
+
     async def confirm(self, appointment_id: str) -> Appointment | None:
         return rows.maybe_appointment(await self._value("select fd_confirm($1)", appointment_id))
 

@@ -6,7 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from agent_tools.ports import Appointment, Booking, Reservation, SlotConflictError
+from agent_tools.ports import (
+    Appointment,
+    Booking,
+    BookingLimitError,
+    Reservation,
+    SlotConflictError,
+)
 from app.metrics import SLOT_CONFLICTS
 
 
@@ -25,6 +31,7 @@ def appointment(row: dict[str, Any]) -> Appointment:
         calendar_event_id=row.get("calendar_event_id"),
         calendar_synced=bool(row.get("calendar_synced")),
         updated_at=datetime.fromisoformat(row["updated_at"]),
+        notes=row.get("notes"),
     )
 
 
@@ -49,6 +56,10 @@ def booking_json(booking: Booking) -> dict[str, Any]:
         "call_id": booking.call_id,
         "calendar_event_id": booking.calendar_event_id,
         "intent_key": booking.intent_key,
+        "caller_phone": booking.caller_phone,
+        "zone": booking.zone,
+        "max_per_call": booking.max_per_call,
+        "max_per_phone_per_day": booking.max_per_phone_per_day,
     }
 
 
@@ -56,6 +67,8 @@ def reservation(result: dict[str, Any]) -> Reservation:
     if result["outcome"] == "conflict":
         SLOT_CONFLICTS.inc()
         raise SlotConflictError
+    if result["outcome"] in ("limit_call", "limit_phone"):
+        raise BookingLimitError(result["outcome"].removeprefix("limit_"))
     return Reservation(outcome=result["outcome"], appointment=appointment(result["appointment"]))
 
 

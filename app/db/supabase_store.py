@@ -113,6 +113,10 @@ class SupabaseAppointmentStore:
         )
         return rows.reservation(result)
 
+    async def by_intent(self, business_id: str, intent_key: str) -> Appointment | None:
+        found = await self.call("fd_by_intent", {"p_business": business_id, "p_intent": intent_key})
+        return rows.maybe_appointment(found)
+
     async def confirm(self, appointment_id: str) -> Appointment | None:
         return rows.maybe_appointment(await self.call("fd_confirm", {"p_id": appointment_id}))
 

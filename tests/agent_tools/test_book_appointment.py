@@ -9,12 +9,8 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import pytest
 
-from agent_tools.book_appointment import (
-    BookAppointmentArgs,
-    book_appointment,
-    calendar_event_id,
-    new_appointment_id,
-)
+from agent_tools.appointment_ids import calendar_event_id, new_appointment_id
+from agent_tools.book_appointment import BookAppointmentArgs, book_appointment
 from agent_tools.errors import (
     CalendarUnavailable,
     InvalidArguments,
@@ -40,7 +36,7 @@ def book(**fields: Any) -> BookAppointmentArgs:
 async def test_booking_an_offered_slot_writes_database_and_calendar(
     deps: Deps, clean_pool: asyncpg.Pool
 ) -> None:
-    offered = await find_slots(FindSlotsArgs(when="2027-03-11"), CALL, deps)
+    offered = await find_slots(FindSlotsArgs(service="Cleaning", when="2027-03-11"), CALL, deps)
     reply = await book_appointment(book(slot_id=offered.slots[0].slot_id), CALL, deps)
 
     appointment = reply.appointment
@@ -65,18 +61,24 @@ async def test_booking_an_offered_slot_writes_database_and_calendar(
 
 
 async def test_a_booked_slot_is_no_longer_offered(deps: Deps) -> None:
-    first = await find_slots(FindSlotsArgs(when="2027-03-11", limit=1), CALL, deps)
+    first = await find_slots(
+        FindSlotsArgs(service="Cleaning", when="2027-03-11", limit=1), CALL, deps
+    )
     await book_appointment(book(slot_id=first.slots[0].slot_id), CALL, deps)
-    again = await find_slots(FindSlotsArgs(when="2027-03-11", limit=1), CALL, deps)
+    again = await find_slots(
+        FindSlotsArgs(service="Cleaning", when="2027-03-11", limit=1), CALL, deps
+    )
     # 9:00 is taken; with the 10-minute buffer the next start is 10:15.
     assert again.slots[0].start == "2027-03-11T10:15:00-05:00"
 
 
 async def test_a_taken_slot_answers_with_alternatives(deps: Deps) -> None:
-    await book_appointment(book(start="2027-03-11T09:00"), CALL, deps)
+    await book_appointment(book(service="Cleaning", start="2027-03-11T09:00"), CALL, deps)
     with pytest.raises(SlotTaken) as raised:
         await book_appointment(
-            BookAppointmentArgs(name="Grace Hopper", start="2027-03-11T09:30"), CALL, deps
+            BookAppointmentArgs(service="Cleaning", name="Grace Hopper", start="2027-03-11T09:30"),
+            CALL,
+            deps,
         )
     alternatives = raised.value.details["alternatives"]
     assert alternatives
@@ -86,9 +88,13 @@ async def test_a_taken_slot_answers_with_alternatives(deps: Deps) -> None:
 
 async def test_times_outside_hours_or_too_soon_are_refused(deps: Deps) -> None:
     with pytest.raises(OutsideHours):
-        await book_appointment(book(start="2027-03-13T10:00"), CALL, deps)  # Saturday
+        await book_appointment(
+            book(service="Cleaning", start="2027-03-13T10:00"), CALL, deps
+        )  # Saturday
     with pytest.raises(TooSoon):
-        await book_appointment(book(start="2027-03-10T10:30"), CALL, deps)  # 30 minutes away
+        await book_appointment(
+            book(service="Cleaning", start="2027-03-10T10:30"), CALL, deps
+        )  # 30 minutes away
 
 
 async def test_a_calendar_failure_books_nothing_and_says_so(
@@ -100,10 +106,10 @@ async def test_a_calendar_failure_books_nothing_and_says_so(
 
     broken = Deps(deps.business, DownCalendar(deps_path(deps)), deps.store, deps.clock)
     with pytest.raises(CalendarUnavailable, match="not booked"):
-        await book_appointment(book(start="2027-03-11T09:00"), CALL, broken)
+        await book_appointment(book(service="Cleaning", start="2027-03-11T09:00"), CALL, broken)
     statuses = await clean_pool.fetch("select status, cancel_reason from appointments")
     assert [tuple(r) for r in statuses] == [("cancelled", "calendar_unavailable")]
-    reply = await book_appointment(book(start="2027-03-11T09:00"), CALL, deps)
+    reply = await book_appointment(book(service="Cleaning", start="2027-03-11T09:00"), CALL, deps)
     assert reply.appointment.status == "booked"  # the time was released
 
 
@@ -114,7 +120,9 @@ def deps_path(deps: Deps) -> Any:
 
 async def test_a_web_call_without_a_number_asks_for_one(deps: Deps) -> None:
     with pytest.raises(InvalidArguments, match="phone number"):
-        await book_appointment(book(start="2027-03-11T09:00"), CallContext(), deps)
+        await book_appointment(
+            book(service="Cleaning", start="2027-03-11T09:00"), CallContext(), deps
+        )
 
 
 async def test_a_slot_id_for_another_service_is_refused(deps: Deps) -> None:
@@ -143,10 +151,12 @@ def test_phone_numbers_are_normalized(raw: str | None, normal: str | None) -> No
 
 
 async def test_a_start_in_the_callers_words_books_that_exact_time(deps: Deps) -> None:
-    reply = await book_appointment(book(start="tomorrow at 2:30 PM"), CALL, deps)
+    reply = await book_appointment(
+        book(service="Cleaning", start="tomorrow at 2:30 PM"), CALL, deps
+    )
     assert reply.appointment.start == "2027-03-11T14:30:00-05:00"
 
 
 async def test_a_start_that_is_not_one_time_asks_which(deps: Deps) -> None:
     with pytest.raises(UnclearTime, match="Which exact time"):
-        await book_appointment(book(start="tomorrow morning"), CALL, deps)
+        await book_appointment(book(service="Cleaning", start="tomorrow morning"), CALL, deps)

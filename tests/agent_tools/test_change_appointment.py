@@ -30,7 +30,11 @@ WEB = CallContext(call_id="call_3")
 
 async def booked(deps: Deps, start: str = "2027-03-11T09:00", call: CallContext = CALLER) -> str:
     reply = await book_appointment(
-        BookAppointmentArgs(name="Ada Lovelace", start=start, email="ada@example.com"), call, deps
+        BookAppointmentArgs(
+            service="Cleaning", name="Ada Lovelace", start=start, email="ada@example.com"
+        ),
+        call,
+        deps,
     )
     return reply.appointment.appointment_id
 
@@ -151,7 +155,9 @@ async def test_cancelling_removes_the_appointment_and_its_event(
 
 
 async def find_slots_start(deps: Deps) -> str:
-    reply = await find_slots(FindSlotsArgs(when="2027-03-11", limit=1), CALLER, deps)
+    reply = await find_slots(
+        FindSlotsArgs(service="Cleaning", when="2027-03-11", limit=1), CALLER, deps
+    )
     return reply.slots[0].start
 
 

@@ -19,7 +19,13 @@ CALL = CallContext(call_id="call_1", from_number="+15551230000")
 
 
 async def test_earliest_availability_respects_notice_and_spreads_the_options(deps: Deps) -> None:
-    reply = await find_slots(FindSlotsArgs(), CALL, deps)
+    reply = await find_slots(
+        FindSlotsArgs(
+            service="Cleaning",
+        ),
+        CALL,
+        deps,
+    )
     starts = [datetime.fromisoformat(s.start) for s in reply.slots]
     # Now is Wednesday 10:00 with 60 minutes notice: 11:00 first, then the afternoon, then
     # Thursday morning.
@@ -58,12 +64,16 @@ async def test_calendar_events_are_busy_time(deps: Deps) -> None:
             "",
         ),
     )
-    reply = await find_slots(FindSlotsArgs(when="2027-03-11", limit=1), CALL, deps)
+    reply = await find_slots(
+        FindSlotsArgs(service="Cleaning", when="2027-03-11", limit=1), CALL, deps
+    )
     assert reply.slots[0].start == "2027-03-11T12:00:00-05:00"
 
 
 async def test_a_closed_day_offers_the_nearest_openings(deps: Deps) -> None:
-    reply = await find_slots(FindSlotsArgs(when="2027-03-19"), CALL, deps)  # a closure
+    reply = await find_slots(
+        FindSlotsArgs(service="Cleaning", when="2027-03-19"), CALL, deps
+    )  # a closure
     assert reply.ok and reply.slots == []
     assert [a.start for a in reply.alternatives] == [
         "2027-03-18T16:00:00-04:00",
@@ -74,7 +84,9 @@ async def test_a_closed_day_offers_the_nearest_openings(deps: Deps) -> None:
 
 
 async def test_limit_caps_the_options(deps: Deps) -> None:
-    reply = await find_slots(FindSlotsArgs(when="2027-03-16", limit=5), CALL, deps)
+    reply = await find_slots(
+        FindSlotsArgs(service="Cleaning", when="2027-03-16", limit=5), CALL, deps
+    )
     assert len(reply.slots) == 5
     assert len({s.slot_id for s in reply.slots}) == 5
 
@@ -87,7 +99,7 @@ async def test_unusable_windows_get_a_speakable_error(
     deps: Deps, when: str, error: type[Exception]
 ) -> None:
     with pytest.raises(error):
-        await find_slots(FindSlotsArgs(when=when), CALL, deps)
+        await find_slots(FindSlotsArgs(service="Cleaning", when=when), CALL, deps)
 
 
 async def test_an_unknown_service_lists_the_real_ones(deps: Deps) -> None:
@@ -97,12 +109,16 @@ async def test_an_unknown_service_lists_the_real_ones(deps: Deps) -> None:
 
 async def test_the_window_resolves_against_the_call_start(deps: Deps) -> None:
     earlier = CallContext(started_at=datetime(2027, 3, 10, 14, tzinfo=NY) - timedelta(days=0))
-    reply = await find_slots(FindSlotsArgs(when="2027-03-12T14:00"), earlier, deps)
+    reply = await find_slots(
+        FindSlotsArgs(service="Cleaning", when="2027-03-12T14:00"), earlier, deps
+    )
     assert reply.slots[0].start == "2027-03-12T14:00:00-05:00"
 
 
 async def test_a_spoken_phrase_searches_only_what_it_says(deps: Deps) -> None:
-    reply = await find_slots(FindSlotsArgs(when="next Tuesday after lunch"), CALL, deps)
+    reply = await find_slots(
+        FindSlotsArgs(service="Cleaning", when="next Tuesday after lunch"), CALL, deps
+    )
     assert reply.window is not None
     assert reply.window.start == "2027-03-16T13:30:00-04:00"
     starts = [datetime.fromisoformat(s.start) for s in reply.slots]
@@ -116,7 +132,9 @@ async def test_a_spoken_phrase_searches_only_what_it_says(deps: Deps) -> None:
 
 async def test_a_daily_span_over_several_days_keeps_to_those_hours(deps: Deps) -> None:
     reply = await find_slots(
-        FindSlotsArgs(when="sometime next week in the afternoon", limit=5), CALL, deps
+        FindSlotsArgs(service="Cleaning", when="sometime next week in the afternoon", limit=5),
+        CALL,
+        deps,
     )
     starts = [datetime.fromisoformat(s.start) for s in reply.slots]
     assert len(starts) == 5
@@ -146,17 +164,23 @@ async def test_reservations_still_being_booked_are_busy(deps: Deps) -> None:
             "fdpending",
         )
     )
-    reply = await find_slots(FindSlotsArgs(when="2027-03-11", limit=1), CALL, deps)
+    reply = await find_slots(
+        FindSlotsArgs(service="Cleaning", when="2027-03-11", limit=1), CALL, deps
+    )
     assert reply.slots[0].start == "2027-03-11T10:15:00-05:00"
 
 
 async def test_a_day_at_its_appointment_cap_is_not_offered(deps: Deps) -> None:
     capped = replace(deps.business, rules=replace(deps.business.rules, max_per_day=1))
     capped_deps = replace(deps, business=capped)
-    booked = await find_slots(FindSlotsArgs(when="2027-03-11", limit=1), CALL, capped_deps)
+    booked = await find_slots(
+        FindSlotsArgs(service="Cleaning", when="2027-03-11", limit=1), CALL, capped_deps
+    )
     await book_appointment(
         BookAppointmentArgs(name="Ada", slot_id=booked.slots[0].slot_id), CALL, capped_deps
     )
-    after = await find_slots(FindSlotsArgs(when="2027-03-11"), CALL, capped_deps)
+    after = await find_slots(
+        FindSlotsArgs(service="Cleaning", when="2027-03-11"), CALL, capped_deps
+    )
     assert after.slots == []
     assert all(not a.start.startswith("2027-03-11") for a in after.alternatives)

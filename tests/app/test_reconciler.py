@@ -22,7 +22,7 @@ from calendar_adapter.protocol import CalendarUnavailableError, NewEvent
 
 NY = ZoneInfo("America/New_York")
 CALL = CallContext(call_id="call_1", from_number="+14155550123")
-ARGS = BookAppointmentArgs(name="Ada Lovelace", start="2027-03-11T09:00")
+ARGS = BookAppointmentArgs(service="Cleaning", name="Ada Lovelace", start="2027-03-11T09:00")
 
 
 async def agree(deps: Deps, pool: asyncpg.Pool) -> list[tuple[str, bool]]:

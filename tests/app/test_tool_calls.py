@@ -22,11 +22,21 @@ class Down(LocalCalendar):
 
 async def test_an_unreachable_calendar_is_a_speakable_answer(deps: Deps) -> None:
     down = replace(deps, calendar=Down(Path("/nonexistent/calendar.json")))
-    reply = await run_tool("find_slots", {}, CALL, down)
+    reply = await run_tool(
+        "find_slots",
+        {
+            "service": "Cleaning",
+        },
+        CALL,
+        down,
+    )
     assert (reply["ok"], reply["error"]) == (False, "calendar_unavailable")
     assert reply["message"].endswith("?")
     booked = await run_tool(
-        "book_appointment", {"start": "2027-03-11T09:00", "name": "Ada"}, CALL, down
+        "book_appointment",
+        {"service": "Cleaning", "start": "2027-03-11T09:00", "name": "Ada"},
+        CALL,
+        down,
     )
     assert booked["error"] == "calendar_unavailable"
 

@@ -50,7 +50,7 @@ async def test_fifty_identical_requests_make_one_appointment_and_one_answer(
 ) -> None:
     request = signed(
         "book_appointment",
-        {"start": "2027-03-15T10:00", "name": "Ada Lovelace"},
+        {"service": "Cleaning", "start": "2027-03-15T10:00", "name": "Ada Lovelace"},
         retell_call("call_fifty"),
     )
     responses = await post_many(redis_server, [request] * 50)
@@ -65,7 +65,7 @@ async def test_twenty_callers_racing_for_one_slot(redis_server: str, fresh: asyn
     requests = [
         signed(
             "book_appointment",
-            {"start": "2027-03-24T11:00", "name": f"Caller {i}"},
+            {"service": "Cleaning", "start": "2027-03-24T11:00", "name": f"Caller {i}"},
             retell_call(f"call_race_{i}", f"+1415555{i:04d}"),
         )
         for i in range(20)
@@ -83,7 +83,9 @@ async def test_a_reschedule_racing_a_booking_for_its_target(
     redis_server: str, fresh: asyncpg.Pool
 ) -> None:
     mine = signed(
-        "book_appointment", {"start": "2027-03-16T09:00", "name": "Ada"}, retell_call("call_mine")
+        "book_appointment",
+        {"service": "Cleaning", "start": "2027-03-16T09:00", "name": "Ada"},
+        retell_call("call_mine"),
     )
     (first,) = await post_many(redis_server, [mine])
     appointment_id = first.json()["appointment"]["appointment_id"]
@@ -103,7 +105,7 @@ async def test_a_reschedule_racing_a_booking_for_its_target(
         )
         other = signed(
             "book_appointment",
-            {"start": target, "name": "Grace"},
+            {"service": "Cleaning", "start": target, "name": "Grace"},
             retell_call(f"call_other_{round_}", f"+1415666{round_:04d}"),
         )
         moved, booked = [r.json() for r in await post_many(redis_server, [move, other])]
@@ -125,10 +127,14 @@ async def test_the_same_key_with_other_arguments_is_refused(
     redis_server: str, fresh: asyncpg.Pool
 ) -> None:
     body_a, headers_a = signed(
-        "book_appointment", {"start": "2027-03-22T09:00", "name": "A"}, retell_call("call_key")
+        "book_appointment",
+        {"service": "Cleaning", "start": "2027-03-22T09:00", "name": "A"},
+        retell_call("call_key"),
     )
     body_b, headers_b = signed(
-        "book_appointment", {"start": "2027-03-22T13:00", "name": "A"}, retell_call("call_key")
+        "book_appointment",
+        {"service": "Cleaning", "start": "2027-03-22T13:00", "name": "A"},
+        retell_call("call_key"),
     )
     key = {"idempotency-key": "retell-attempt-1"}
     first, second = await post_many(redis_server, [(body_a, headers_a | key)]) + await post_many(
@@ -149,7 +155,9 @@ async def test_a_retry_after_redis_forgot_replays_from_the_database(
         "cancel_appointment", {"appointment_id": "apt_placeholder"}, retell_call("call_forget")
     )
     book = signed(
-        "book_appointment", {"start": "2027-03-23T10:00", "name": "Ada"}, retell_call("call_forget")
+        "book_appointment",
+        {"service": "Cleaning", "start": "2027-03-23T10:00", "name": "Ada"},
+        retell_call("call_forget"),
     )
     booked = (await post_many(redis_server, [book]))[0].json()
     cancel_args = {"appointment_id": booked["appointment"]["appointment_id"]}
@@ -166,7 +174,9 @@ async def test_without_redis_the_database_still_prevents_duplicates(
 ) -> None:
     """The in-process tier (the embedded default) and the booking intent: same guarantees."""
     request = signed(
-        "book_appointment", {"start": "2027-03-15T14:00", "name": "Ada"}, retell_call("call_local")
+        "book_appointment",
+        {"service": "Cleaning", "start": "2027-03-15T14:00", "name": "Ada"},
+        retell_call("call_local"),
     )
     responses = await post_many(live_server, [request] * 20)
     assert len({r.text for r in responses}) == 1

@@ -97,7 +97,7 @@ async def test_booking_staff_edits_and_resync(
     await eventually(
         clean_pool, "select count(*) from calendar_mirror where event_id = 'lunchmeeting'", expect=1
     )
-    found = retell.tool("find_slots", {"when": "2027-04-05", "limit": 1})
+    found = retell.tool("find_slots", {"service": "Cleaning", "when": "2027-04-05", "limit": 1})
     assert found["slots"][0]["start"] == "2027-04-05T11:00:00-04:00"
 
     # Book through the tool: the event appears in Google, tagged with our appointment.

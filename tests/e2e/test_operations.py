@@ -19,7 +19,7 @@ def test_a_replayed_signature_is_refused_without_side_effects(retell: RetellClie
 
 
 def test_metrics_count_tool_calls_by_outcome(retell: RetellClient, live_server: str) -> None:
-    retell.tool("find_slots", {"when": "whenever the moon is full"})
+    retell.tool("find_slots", {"service": "Cleaning", "when": "whenever the moon is full"})
     text = httpx.get(f"{live_server}/metrics").text
     assert 'frontdesk_tool_calls_total{outcome="unclear_time",tool="find_slots"}' in text
     assert "frontdesk_tool_call_seconds_bucket" in text
@@ -37,7 +37,9 @@ async def test_operator_endpoints_need_the_key(
     retell: RetellClient, live_server: str, clean_pool: asyncpg.Pool
 ) -> None:
     booked = retell.tool(
-        "book_appointment", {"start": "2027-04-13T09:00", "name": "Ada"}, retell_call("call_op")
+        "book_appointment",
+        {"service": "Cleaning", "start": "2027-04-13T09:00", "name": "Ada"},
+        retell_call("call_op"),
     )
     appointment_id = booked["appointment"]["appointment_id"]
     bearer = {"authorization": f"Bearer {OPERATOR_KEY}"}

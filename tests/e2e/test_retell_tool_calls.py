@@ -13,7 +13,7 @@ from tests.e2e.conftest import RETELL_KEY, RetellClient, retell_call
 
 
 async def test_find_book_and_find_again(retell: RetellClient, clean_pool: asyncpg.Pool) -> None:
-    found = retell.tool("find_slots", {"when": "2027-03-15"})
+    found = retell.tool("find_slots", {"service": "Cleaning", "when": "2027-03-15"})
     assert found["ok"] is True
     first = found["slots"][0]
     assert first["start"] == "2027-03-15T09:00:00-04:00"  # after the spring-forward change
@@ -29,7 +29,7 @@ async def test_find_book_and_find_again(retell: RetellClient, clean_pool: asyncp
     )
     assert tuple(row) == ("+14155550123", "call_5e1f0c", "booked")
 
-    again = retell.tool("find_slots", {"when": "2027-03-15"})
+    again = retell.tool("find_slots", {"service": "Cleaning", "when": "2027-03-15"})
     assert first["start"] not in [s["start"] for s in again["slots"]]
 
 
@@ -48,7 +48,9 @@ async def test_the_args_only_payload_works_too(
 async def test_a_second_caller_for_the_same_slot_hears_alternatives(
     retell: RetellClient, clean_pool: asyncpg.Pool
 ) -> None:
-    slot = retell.tool("find_slots", {"when": "2027-03-16", "limit": 1})["slots"][0]
+    slot = retell.tool("find_slots", {"service": "Cleaning", "when": "2027-03-16", "limit": 1})[
+        "slots"
+    ][0]
     retell.tool("book_appointment", {"slot_id": slot["slot_id"], "name": "First Caller"})
     late = retell.tool(
         "book_appointment",
@@ -83,12 +85,14 @@ async def test_bad_signatures_get_401_and_change_nothing(
 def test_recoverable_problems_are_200_with_a_speakable_error(retell: RetellClient) -> None:
     unknown = retell.tool("order_pizza", {})
     assert (unknown["ok"], unknown["error"]) == (False, "unknown_tool")
-    invalid = retell.tool("find_slots", {"limit": 50})
+    invalid = retell.tool("find_slots", {"service": "Cleaning", "limit": 50})
     assert (invalid["ok"], invalid["error"]) == (False, "invalid_arguments")
     assert invalid["message"]
-    nameless = retell.tool("book_appointment", {"start": "2027-03-16T09:00"})
+    nameless = retell.tool("book_appointment", {"service": "Cleaning", "start": "2027-03-16T09:00"})
     assert nameless["message"] == "May I have your full name for the booking?"
-    unclear = retell.tool("find_slots", {"when": "whenever the moon is full"})
+    unclear = retell.tool(
+        "find_slots", {"service": "Cleaning", "when": "whenever the moon is full"}
+    )
     assert unclear["error"] == "unclear_time"
 
 
@@ -100,7 +104,7 @@ def test_malformed_json_is_400(retell: RetellClient) -> None:
 
 
 def test_replies_stay_far_below_retells_cap(retell: RetellClient) -> None:
-    reply = retell.tool("find_slots", {"limit": 10})
+    reply = retell.tool("find_slots", {"service": "Cleaning", "limit": 10})
     assert len(reply["slots"]) == 10
     assert len(json.dumps(reply)) < 5000
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -40,6 +41,7 @@ def booking(
         call_id=f"call_{index}",
         calendar_event_id=f"fdevent{index}",
         intent_key=intent,
+        caller_phone=f"+1555000{index:04d}",  # booked from their own phone
     )
 
 
@@ -161,6 +163,37 @@ async def test_only_the_owner_finds_an_appointment(store: PostgresAppointmentSto
     other_business = await store.find_owned("other-business", by_caller_id, EARLIER)
     assert other_business == []
     assert await store.find_owned("test-dental", by_caller_id, NINE + timedelta(hours=2)) == []
+
+
+async def test_a_number_given_for_a_booking_is_contact_information_only(
+    store: PostgresAppointmentStore, clean_pool: asyncpg.Pool
+) -> None:
+    """A stranger booking under someone else's number neither renames that customer, nor
+    shows in their caller-ID lookups, nor becomes "known" by it."""
+    await store.confirm((await store.reserve(booking(1))).appointment.appointment_id)
+    strangers = replace(
+        booking(2, start=NINE + timedelta(hours=2)),
+        customer_name="Mallory",
+        customer_phone="+15550000001",
+        caller_phone="+15550000666",
+    )
+    await store.confirm((await store.reserve(strangers)).appointment.appointment_id)
+    names = await clean_pool.fetch("select phone, name from customers order by phone")
+    assert [(r["phone"], r["name"]) for r in names] == [
+        ("+15550000001", "Caller 1"),
+        ("+15550000666", "Mallory"),
+    ]
+    owned = await store.find_owned("test-dental", Owner("+15550000001"), EARLIER)
+    assert [a.appointment_id for a in owned] == ["apt_test1"]
+    name, upcoming = await store.caller("test-dental", "+15550000001", EARLIER)
+    assert (name, upcoming and upcoming.appointment_id) == ("Caller 1", "apt_test1")
+    by_contact = Owner(None, phone="+15550000001", name_key="mallory")
+    assert [
+        a.appointment_id for a in await store.find_owned("test-dental", by_contact, EARLIER)
+    ] == ["apt_test2"]
+    unknown_caller = replace(booking(3, start=NINE + timedelta(hours=4)), caller_phone=None)
+    await store.reserve(unknown_caller)
+    assert await store.caller("test-dental", "+15550000003", EARLIER) == (None, None)
 
 
 async def test_unsettled_rows_are_claimed_once_per_grace(
