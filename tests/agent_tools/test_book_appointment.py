@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -9,15 +11,18 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import pytest
 
+from agent_tools import book_appointment as book_module
 from agent_tools.appointment_ids import calendar_event_id, new_appointment_id
 from agent_tools.book_appointment import BookAppointmentArgs, book_appointment
 from agent_tools.errors import (
+    BookingLimit,
     CalendarUnavailable,
     InvalidArguments,
     OutsideHours,
     SlotTaken,
     TooSoon,
     UnclearTime,
+    WhichService,
 )
 from agent_tools.find_slots import FindSlotsArgs, find_slots
 from agent_tools.ownership import normalize_phone
@@ -160,3 +165,138 @@ async def test_a_start_in_the_callers_words_books_that_exact_time(deps: Deps) ->
 async def test_a_start_that_is_not_one_time_asks_which(deps: Deps) -> None:
     with pytest.raises(UnclearTime, match="Which exact time"):
         await book_appointment(book(service="Cleaning", start="tomorrow morning"), CALL, deps)
+
+
+async def test_the_same_call_asking_again_gets_its_own_booking_whatever_the_spelling(
+    deps: Deps, clean_pool: asyncpg.Pool
+) -> None:
+    """The booking intent (call, service, start) is answered before the availability check,
+    which the call's own appointment would fail."""
+    first = await book_appointment(book(service="Cleaning", start="2027-03-11T09:00"), CALL, deps)
+    again = await book_appointment(
+        BookAppointmentArgs(name="ADA lovelace", service="cleaning", start="tomorrow at 9 AM"),
+        CALL,
+        deps,
+    )
+    assert again.appointment.appointment_id == first.appointment.appointment_id
+    assert again.appointment.name == "Ada Lovelace"
+    assert await clean_pool.fetchval("select count(*) from appointments") == 1
+
+
+async def test_a_repeat_while_the_first_writes_to_the_calendar_waits_for_it(
+    deps: Deps, clean_pool: asyncpg.Pool
+) -> None:
+    release = asyncio.Event()
+
+    class SlowCalendar(LocalCalendar):
+        async def create_event(self, calendar_id: str, event: NewEvent) -> None:
+            await release.wait()
+            await super().create_event(calendar_id, event)
+
+    slow = Deps(deps.business, SlowCalendar(deps_path(deps)), deps.store, deps.clock)
+    first = asyncio.create_task(
+        book_appointment(book(service="Cleaning", start="2027-03-11T09:00"), CALL, slow)
+    )
+    await asyncio.sleep(0.2)
+    second = asyncio.create_task(
+        book_appointment(
+            BookAppointmentArgs(service="Cleaning", start="2027-03-11T09:00", name="Ada L."),
+            CALL,
+            slow,
+        )
+    )
+    await asyncio.sleep(0.3)
+    assert not second.done()  # waiting, not "taken"
+    release.set()
+    replies = await asyncio.gather(first, second)
+    assert replies[0].appointment == replies[1].appointment
+    assert replies[1].appointment.status == "booked"
+    assert await clean_pool.fetchval("select count(*) from appointments") == 1
+
+
+async def test_a_repeat_finishes_a_booking_whose_first_request_died_after_reserving(
+    deps: Deps, clean_pool: asyncpg.Pool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first request reserved and vanished (its process died): the retry writes the same
+    event and confirms it instead of answering "in progress" or "taken"."""
+    monkeypatch.setattr(book_module, "SETTLE_WAIT_SECONDS", 0.2)
+
+    class Dies(LocalCalendar):
+        async def create_event(self, calendar_id: str, event: NewEvent) -> None:
+            raise asyncio.CancelledError  # the task ends here, as a killed process would
+
+    dying = Deps(deps.business, Dies(deps_path(deps)), deps.store, deps.clock)
+    with pytest.raises(asyncio.CancelledError):
+        await book_appointment(book(service="Cleaning", start="2027-03-11T09:00"), CALL, dying)
+    reply = await book_appointment(book(service="Cleaning", start="2027-03-11T09:00"), CALL, deps)
+    assert reply.appointment.status == "booked"
+    assert isinstance(deps.calendar, LocalCalendar)
+    row = await clean_pool.fetchrow("select calendar_event_id, status from appointments")
+    assert row["status"] == "booked"
+    assert await deps.calendar.event_times("primary", row["calendar_event_id"]) is not None
+
+
+async def test_the_event_tells_staff_how_to_call_back(deps: Deps) -> None:
+    reply = await book_appointment(
+        book(
+            service="Cleaning",
+            start="2027-03-11T09:00",
+            phone="(555) 765-4321",
+            notes="Sensitive teeth",
+        ),
+        CALL,
+        deps,
+    )
+    assert isinstance(deps.calendar, LocalCalendar)
+    appointment_id = reply.appointment.appointment_id
+    event = await deps.calendar.event("primary", calendar_event_id(appointment_id))
+    assert event is not None
+    assert event["description"].splitlines() == [
+        "Booked by phone.",
+        "Phone: 5557654321",
+        "Notes: Sensitive teeth",
+        f"Appointment {appointment_id}.",
+    ]
+
+
+async def test_with_several_services_and_none_named_the_caller_is_asked_which(
+    deps: Deps,
+) -> None:
+    with pytest.raises(WhichService, match=r"We offer Cleaning or Checkup\. Which one"):
+        await book_appointment(book(start="2027-03-11T09:00"), CALL, deps)
+    with pytest.raises(WhichService):
+        await find_slots(FindSlotsArgs(when="2027-03-11"), CALL, deps)
+    single = replace(deps.business, services=deps.business.services[1:])
+    reply = await find_slots(FindSlotsArgs(when="2027-03-11"), CALL, replace(deps, business=single))
+    assert reply.service == "Checkup"  # one service: it is implied
+
+
+async def test_one_call_cannot_book_past_its_limit(deps: Deps, clean_pool: asyncpg.Pool) -> None:
+    for hour in (9, 11):
+        await book_appointment(
+            book(service="Checkup", start=f"2027-03-11T{hour:02d}:00"), CALL, deps
+        )
+    with pytest.raises(BookingLimit, match="at most 2 appointments in one call"):
+        await book_appointment(book(service="Checkup", start="2027-03-11T13:00"), CALL, deps)
+    other_call = CallContext(call_id="call_2", from_number="+1 (555) 123-0000")
+    await book_appointment(book(service="Checkup", start="2027-03-11T14:00"), other_call, deps)
+    third_call = CallContext(call_id="call_3", from_number="+1 (555) 123-0000")
+    with pytest.raises(BookingLimit, match="already has 3 appointments that day"):
+        await book_appointment(book(service="Checkup", start="2027-03-11T15:00"), third_call, deps)
+    next_day = await book_appointment(
+        book(service="Checkup", start="2027-03-12T09:00"), third_call, deps
+    )
+    assert next_day.appointment.status == "booked"
+    assert await clean_pool.fetchval("select count(*) from appointments") == 4
+
+
+async def test_racing_bookings_of_one_call_stay_within_its_limit(
+    deps: Deps, clean_pool: asyncpg.Pool
+) -> None:
+    starts = [f"2027-03-11T{hour:02d}:00" for hour in (9, 10, 11, 12, 13, 14)]
+    results = await asyncio.gather(
+        *(book_appointment(book(service="Checkup", start=s), CALL, deps) for s in starts),
+        return_exceptions=True,
+    )
+    assert sum(isinstance(r, BookingLimit) for r in results) == 4
+    assert await clean_pool.fetchval("select count(*) from appointments") == 2
