@@ -3,7 +3,6 @@ call of a SQL function from supabase/migrations, so this store and the Supabase 
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,9 +20,8 @@ from agent_tools.ports import (
     StoreUnavailableError,
 )
 from app.db import rows
+from app.retry import DEADLOCK
 from calendar_adapter.protocol import BusySpan
-
-_ATTEMPTS = 3
 
 # Stale pending reservations of the same intent older than this are abandoned work.
 STALE_PENDING_SECONDS = 60
@@ -65,21 +63,19 @@ async def _faults() -> AsyncIterator[None]:
         raise StoreUnavailableError(type(e).__name__) from e
 
 
+def _rolled_back(error: BaseException) -> bool:
+    return isinstance(error, DeadlockDetectedError | SerializationError)
+
+
 class PostgresAppointmentStore:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
 
     async def _value(self, sql: str, *args: Any) -> Any:
-        # Two transactions waiting on each other's exclusion-constraint checks can deadlock;
-        # Postgres rolls one back whole, so running it again is safe.
-        for attempt in range(_ATTEMPTS):
-            try:
+        async for attempt in DEADLOCK.retrying(_rolled_back):
+            with attempt:
                 async with _faults():
                     return await self._pool.fetchval(sql, *args)
-            except (DeadlockDetectedError, SerializationError):
-                if attempt == _ATTEMPTS - 1:
-                    raise
-                await asyncio.sleep(0.005 * (attempt + 1))
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def blocked(

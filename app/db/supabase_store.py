@@ -16,6 +16,7 @@ from postgrest.exceptions import APIError
 from agent_tools.ports import Appointment, Booking, Owner, Reservation, StoreUnavailableError
 from app.db import rows
 from app.db.appointments import STALE_PENDING_SECONDS
+from app.retry import DEADLOCK
 from calendar_adapter.protocol import BusySpan
 from supabase import AsyncClient, AsyncClientOptions, acreate_client
 
@@ -50,21 +51,20 @@ def _time(value: datetime) -> str:
     return value.isoformat()
 
 
+def _rolled_back(error: BaseException) -> bool:
+    """A deadlock or serialization failure (by its SQLSTATE) rolled the call back whole."""
+    return getattr(error.__cause__, "code", None) in ("40P01", "40001")
+
+
 class SupabaseAppointmentStore:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
 
     async def call(self, function: str, params: dict[str, Any]) -> Any:
-        for attempt in range(3):
-            try:
+        async for attempt in DEADLOCK.retrying(_rolled_back):
+            with attempt:
                 async with _faults(function):
                     response = await self._client.rpc(function, params).execute()
-            except StoreUnavailableError as error:
-                # A deadlock or serialization failure rolled the call back whole: run it again.
-                code = getattr(error.__cause__, "code", None)
-                if code not in ("40P01", "40001") or attempt == 2:
-                    raise
-            else:
                 return response.data
         raise AssertionError("unreachable")  # pragma: no cover
 

@@ -19,6 +19,7 @@ from app.db.appointments import PostgresAppointmentStore
 from app.factory import create_app
 from app.settings import Settings
 from calendar_adapter.local import LocalCalendar
+from calendar_adapter.protocol import NewEvent
 from tests.conftest import NOW
 
 
@@ -30,7 +31,7 @@ async def _hang(reached: Path) -> None:
 def _install_pause(point: str, reached: Path) -> None:
     if point == "create_event":
 
-        async def create_event(self: LocalCalendar, *args: Any) -> None:
+        async def create_event(self: LocalCalendar, calendar_id: str, event: NewEvent) -> None:
             await _hang(reached)
 
         LocalCalendar.create_event = create_event  # type: ignore[method-assign]
