@@ -88,6 +88,11 @@ class Business:
             return special
         return self.weekly_hours.get(day.weekday(), ())
 
+    def booked_service(self, name: str, length: timedelta) -> Service:
+        """The service an appointment was booked for; one no longer in the config keeps the
+        appointment's own length, without buffers."""
+        return self.service(name) or Service(name, "", length)
+
     def today(self, now: datetime) -> date:
         """The business's date at the instant ``now``."""
         return now.astimezone(self.timezone).date()

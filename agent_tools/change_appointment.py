@@ -77,11 +77,10 @@ async def reschedule_appointment(
 ) -> ChangeReply:
     business = deps.business
     current = await _owned(args, call, deps)
-    service = business.service(current.service) or _kept_service(current)
+    service = business.booked_service(current.service, current.end - current.start)
     start = _new_start(args, call, deps, service)
     now = deps.clock()
-    today = now.astimezone(business.timezone).date()
-    old = appointment_out(current, business, today)
+    old = appointment_out(current, business, business.today(now))
     if start == current.start:
         return ChangeReply(
             message=f"Your {current.service} is already {speech.on(old.spoken)}.", appointment=old
@@ -91,7 +90,7 @@ async def reschedule_appointment(
         raise refusal(await open_search(deps, service, now, moving=current), start)
 
     end = start + service.duration
-    blocked = (start - service.buffer_before, end + service.buffer_after)
+    blocked = service.blocked(start, end)
     try:
         moved = await deps.store.move(
             current.appointment_id, start, end, blocked, calendar_clean=False
@@ -113,7 +112,7 @@ async def reschedule_appointment(
             ) from None
     else:
         await deps.store.mark_synced(moved)
-    shown = appointment_out(moved, business, today)
+    shown = appointment_out(moved, business, business.today(now))
     return ChangeReply(
         message=f"Done: your {moved.service} is moved to {shown.spoken}.",
         appointment=shown,
@@ -133,13 +132,13 @@ async def _move_event(deps: Deps, appointment: Appointment) -> None:
 
 async def _restore(deps: Deps, previous: Appointment) -> bool:
     """Put the appointment back at its old time, if nobody took that time meanwhile."""
-    service = deps.business.service(previous.service) or _kept_service(previous)
+    service = deps.business.booked_service(previous.service, previous.end - previous.start)
     try:
         await deps.store.move(
             previous.appointment_id,
             previous.start,
             previous.end,
-            (previous.start - service.buffer_before, previous.end + service.buffer_after),
+            service.blocked(previous.start, previous.end),
             calendar_clean=False,
         )
     except SlotConflictError:
@@ -152,7 +151,7 @@ async def cancel_appointment(
 ) -> ChangeReply:
     business = deps.business
     current = await _owned(args, call, deps)
-    today = deps.clock().astimezone(business.timezone).date()
+    today = business.today(deps.clock())
     await deps.store.mark_unsynced(current.appointment_id)
     try:
         await deps.calendar.delete_event(business.calendar_id, current.calendar_event_id or "")
@@ -184,8 +183,3 @@ def _new_start(
             )
         return start
     return resolve_start(args.start or "", call.started_at or deps.clock(), business)
-
-
-def _kept_service(appointment: Appointment) -> Service:
-    """A service no longer in the config: keep the appointment's own length, no buffers."""
-    return Service(appointment.service, "", appointment.end - appointment.start)

@@ -34,7 +34,7 @@ async def find_appointments(
 ) -> FindAppointmentsReply:
     business = deps.business
     now = deps.clock()
-    today = now.astimezone(business.timezone).date()
+    today = business.today(now)
     owner = owner_of(call, phone=args.phone, email=args.email, name=args.name)
     found = await deps.store.find_owned(business.id, owner, after=now)
     shown = [appointment_out(a, business, today) for a in found[:10]]

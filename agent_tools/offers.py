@@ -84,7 +84,7 @@ class Search:
 
     @property
     def today(self) -> date:
-        return self.now.astimezone(self.business.timezone).date()
+        return self.business.today(self.now)
 
     @property
     def not_before(self) -> int:

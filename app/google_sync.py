@@ -288,15 +288,14 @@ class GoogleSync:
             return
         if (change.start, change.end) == (appointment.start, appointment.end):
             return
-        service = self._business.service(appointment.service)
-        before = service.buffer_before if service else timedelta(0)
-        after = service.buffer_after if service else timedelta(0)
+        length = appointment.end - appointment.start
+        service = self._business.booked_service(appointment.service, length)
         try:
             await self._store.move(
                 appointment.appointment_id,
                 change.start,
                 change.end,
-                (change.start - before, change.end + after),
+                service.blocked(change.start, change.end),
                 calendar_clean=True,
             )
         except SlotConflictError:

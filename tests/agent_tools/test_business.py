@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import tomllib
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
 
-from agent_tools.business import OpenRange, business_from_mapping
+from agent_tools.business import Business, OpenRange, business_from_mapping
 from agent_tools.errors import ConfigError
 
 GOOD = """
@@ -78,3 +78,25 @@ def test_a_config_without_services_fails() -> None:
     text = GOOD[: GOOD.index("[[services]]")]
     with pytest.raises(ConfigError, match="services"):
         load(text)
+
+
+def test_a_service_blocks_its_span_with_buffers_and_a_retired_one_keeps_its_length(
+    business: Business,
+) -> None:
+    start = datetime(2027, 3, 11, 9, 0, tzinfo=business.timezone)
+    cleaning = business.booked_service("Cleaning", timedelta(minutes=5))
+    assert cleaning.blocked(start, start + cleaning.duration) == (
+        start,
+        start + timedelta(minutes=70),
+    )
+    retired = business.booked_service("Whitening", timedelta(minutes=45))
+    assert (retired.name, retired.duration) == ("Whitening", timedelta(minutes=45))
+    assert retired.blocked(start, start + retired.duration) == (
+        start,
+        start + timedelta(minutes=45),
+    )
+
+
+def test_today_is_the_business_date_not_utcs(business: Business) -> None:
+    late_evening_in_new_york = datetime(2027, 3, 11, 3, 30, tzinfo=UTC)
+    assert business.today(late_evening_in_new_york) == date(2027, 3, 10)
