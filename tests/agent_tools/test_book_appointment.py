@@ -27,8 +27,10 @@ from agent_tools.errors import (
 from agent_tools.find_slots import FindSlotsArgs, find_slots
 from agent_tools.ownership import normalize_phone
 from agent_tools.ports import CallContext, Deps
+from app.db.appointments import PostgresAppointmentStore
 from calendar_adapter.local import LocalCalendar
 from calendar_adapter.protocol import CalendarUnavailableError, NewEvent
+from tests.fakes.store import ScriptedStore
 
 NY = ZoneInfo("America/New_York")
 CALL = CallContext(call_id="call_1", from_number="+1 (555) 123-0000")
@@ -300,3 +302,52 @@ async def test_racing_bookings_of_one_call_stay_within_its_limit(
     )
     assert sum(isinstance(r, BookingLimit) for r in results) == 4
     assert await clean_pool.fetchval("select count(*) from appointments") == 2
+
+
+async def test_an_event_whose_reservation_was_released_meanwhile_is_undone(
+    deps: Deps, clean_pool: asyncpg.Pool
+) -> None:
+    """The reconciler released the reservation while the calendar write was slow: confirming
+    finds nothing, so the event just made is deleted and the caller hears "not booked"."""
+    store = ScriptedStore(clean_pool)
+
+    async def released_meanwhile(appointment_id: str) -> None:
+        await store.release(appointment_id, "abandoned", calendar_clean=False)
+
+    store.then("fd_confirm", released_meanwhile)
+    scripted = replace(deps, store=store)
+    with pytest.raises(CalendarUnavailable, match="not booked"):
+        await book_appointment(book(service="Cleaning", start="2027-03-11T09:00"), CALL, scripted)
+    row = await clean_pool.fetchrow("select status, calendar_event_id from appointments")
+    assert row["status"] == "cancelled"
+    assert isinstance(deps.calendar, LocalCalendar)
+    assert await deps.calendar.event_times("primary", row["calendar_event_id"]) is None
+    assert store.calls.count("fd_confirm") == 1
+
+
+async def test_a_repeat_whose_first_request_gave_up_is_told_it_is_not_booked(
+    deps: Deps, clean_pool: asyncpg.Pool
+) -> None:
+    """Waiting on an earlier request with the same intent that reserved just before us and
+    then released its reservation (its calendar write failed): "not booked", never "booked"."""
+    store = ScriptedStore(clean_pool)
+    reserve = "select fd_reserve($1::jsonb, $2)"
+
+    async def the_first_reserves_just_before(booking: dict[str, Any], stale: int) -> Any:
+        first = dict(booking, id="apt_first", calendar_event_id="fdfirst")
+        await PostgresAppointmentStore._value(store, reserve, first, stale)
+        return await PostgresAppointmentStore._value(store, reserve, booking, stale)
+
+    async def then_gives_up(appointment_id: str) -> Any:
+        await store.release(appointment_id, "calendar_unavailable", calendar_clean=False)
+        return await PostgresAppointmentStore._value(store, "select fd_get($1)", appointment_id)
+
+    store.then("fd_reserve", the_first_reserves_just_before)
+    store.then("fd_get", then_gives_up)
+    with pytest.raises(CalendarUnavailable, match="not booked"):
+        await book_appointment(
+            book(service="Cleaning", start="2027-03-11T09:00"), CALL, replace(deps, store=store)
+        )
+    rows = await clean_pool.fetch("select id, status from appointments")
+    assert [tuple(r) for r in rows] == [("apt_first", "cancelled")]
+    assert store.calls[:3] == ["fd_by_intent", "fd_reserve", "fd_get"]
