@@ -100,3 +100,12 @@ def test_a_service_blocks_its_span_with_buffers_and_a_retired_one_keeps_its_leng
 def test_today_is_the_business_date_not_utcs(business: Business) -> None:
     late_evening_in_new_york = datetime(2027, 3, 11, 3, 30, tzinfo=UTC)
     assert business.today(late_evening_in_new_york) == date(2027, 3, 10)
+
+
+def test_booking_limits_default_and_are_checked() -> None:
+    rules = load(GOOD).rules
+    assert (rules.max_per_call, rules.max_per_phone_per_day) == (2, 3)
+    custom = load(GOOD.replace("[booking]\n", "[booking]\nmax_per_call = 1\n")).rules
+    assert custom.max_per_call == 1
+    with pytest.raises(ConfigError, match=r"booking\.max_per_phone_per_day"):
+        load(GOOD.replace("[booking]\n", "[booking]\nmax_per_phone_per_day = 0\n"))
