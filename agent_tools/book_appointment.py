@@ -139,7 +139,8 @@ async def book_appointment(
 
 async def _write_to_calendar(deps: Deps, appointment: Appointment) -> Appointment:
     """Create the event (its id is derived, so a repeat cannot make a second) and confirm."""
-    event = calendar_event(appointment, appointment.calendar_event_id or "")
+    zone = deps.business.timezone
+    event = calendar_event(appointment, appointment.calendar_event_id or "", zone)
     try:
         await deps.calendar.create_event(deps.business.calendar_id, event)
     except CalendarUnavailableError:

@@ -3,11 +3,14 @@ back. Booking writes it; the reconciler re-creates the very same one."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from agent_tools.ports import Appointment
 from calendar_adapter.protocol import NewEvent
 
 
-def calendar_event(appointment: Appointment, event_id: str) -> NewEvent:
+def calendar_event(appointment: Appointment, event_id: str, zone: ZoneInfo) -> NewEvent:
+    """The event at the appointment's time, written in the business's zone ``zone``."""
     lines = ["Booked by phone."]
     if appointment.customer_phone:
         lines.append(f"Phone: {appointment.customer_phone}")
@@ -18,8 +21,8 @@ def calendar_event(appointment: Appointment, event_id: str) -> NewEvent:
     lines.append(f"Appointment {appointment.appointment_id}.")
     return NewEvent(
         event_id=event_id,
-        start=appointment.start,
-        end=appointment.end,
+        start=appointment.start.astimezone(zone),
+        end=appointment.end.astimezone(zone),
         summary=f"{appointment.service}: {appointment.customer_name}",
         description="\n".join(lines),
         appointment_id=appointment.appointment_id,

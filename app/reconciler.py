@@ -60,7 +60,7 @@ async def _converge(calendar: Calendar, business: Business, appointment: Appoint
     if times is None:
         await calendar.create_event(
             calendar_id,
-            calendar_event(appointment, event_id),
+            calendar_event(appointment, event_id, business.timezone),
         )
         log.info("reconciler.event_restored", appointment_id=appointment.appointment_id)
     elif times != (appointment.start, appointment.end):

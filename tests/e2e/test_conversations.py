@@ -63,7 +63,7 @@ class Conversation:
 async def book_as(retell: RetellClient, call_id: str, phone: str, when: str, name: str) -> str:
     talk = Conversation(retell, call_id, phone)
     talk.begin()
-    slot = talk.tool("find_slots", when=when, limit=1)["slots"][0]
+    slot = talk.tool("find_slots", when=when, service="cleaning", limit=1)["slots"][0]
     booked = talk.tool("book_appointment", slot_id=slot["slot_id"], name=name)
     talk.end()
     return str(booked["appointment"]["appointment_id"])
@@ -162,7 +162,9 @@ async def test_the_time_is_taken_and_an_alternative_is_accepted(
     talk = Conversation(retell, "call_t2", "+14155550105")
     talk.begin()
     talk.says("Thursday April 8th at 10, please. Name's Barbara Liskov.")
-    taken = talk.tool("book_appointment", start="April 8 at 10am", name="Barbara Liskov")
+    taken = talk.tool(
+        "book_appointment", start="April 8 at 10am", service="cleaning", name="Barbara Liskov"
+    )
     assert (taken["ok"], taken["error"]) == (False, "slot_taken")
     alternative = taken["alternatives"][0]
     talk.says("OK, the next one then.")
@@ -180,11 +182,11 @@ async def test_an_unclear_time_leads_to_a_question(
     talk = Conversation(retell, "call_u", "+14155550106")
     talk.begin()
     talk.says("Sometime when the weather's nice?")
-    unclear = talk.tool("find_slots", when="when the weather is nice")
+    unclear = talk.tool("find_slots", when="when the weather is nice", service="cleaning")
     assert unclear["error"] == "unclear_time"
     assert unclear["message"].endswith("?")
     talk.says("OK, Friday April 9 in the morning.")
-    clear = talk.tool("find_slots", when="Friday April 9 in the morning")
+    clear = talk.tool("find_slots", when="Friday April 9 in the morning", service="cleaning")
     assert clear["ok"] and clear["slots"]
     talk.end()
     assert await clean_pool.fetchval("select count(*) from appointments") == 0
