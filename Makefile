@@ -3,7 +3,15 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock 2>/dev/null | cksum | cut -d' ' -f1)
+# uv installs uv.lock; scripts/venv.sh bootstraps this version of it with pip.
+UV_VERSION := 0.13.9
+UV := $(VENV)/uv/bin/uv
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
+# A PYTHON named on the command line or in the environment rebuilds a .venv made by another one.
+PYTHON_EXPLICIT := $(if $(filter command line environment,$(origin PYTHON)),yes)
+VENV_ENV := PYTHON=$(PYTHON) PYTHON_EXPLICIT=$(PYTHON_EXPLICIT) VENV=$(VENV) UV_VERSION=$(UV_VERSION)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml uv.lock 2>/dev/null | cksum | cut -d' ' -f1)$(if $(PYTHON_EXPLICIT),-$(notdir $(PYTHON)))
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test unit lint format bench retell-config retell-push lock clean
@@ -11,11 +19,8 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock 2>/dev/
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml requirements.lock
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	@# The lock pins every package, dev tools included; the project itself runs from this folder.
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+$(STAMP): pyproject.toml uv.lock scripts/venv.sh
+	@$(VENV_ENV) scripts/venv.sh
 	@rm -f $(VENV)/.installed-* && touch $@
 
 install: $(STAMP) ## Create .venv and install the project with its dev tools
@@ -49,11 +54,9 @@ retell-config: $(STAMP) ## Print the Retell LLM config (prompt + tools) as JSON;
 retell-push: $(STAMP) ## Create or update (RETELL_LLM_ID) the Retell LLM; needs RETELL_API_KEY, PUBLIC_BASE_URL
 	$(BIN)/python -m prompts.push
 
-lock: ## Re-resolve pyproject.toml's dependencies and pin them in requirements.lock
-	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
-	.venv-lock/bin/python -m pip install --quiet --disable-pip-version-check '.[dev]'
-	.venv-lock/bin/python -m pip freeze --exclude frontdesk --disable-pip-version-check > requirements.lock
-	rm -rf .venv-lock build *.egg-info
+lock: ## Update uv.lock to pyproject.toml (keeps other pins; UPGRADE=1 re-resolves all)
+	@$(VENV_ENV) scripts/venv.sh uv
+	$(UV) lock $(if $(UPGRADE),--upgrade)
 
 clean: ## Remove the virtualenv (keeps .data/)
 	rm -rf $(VENV)

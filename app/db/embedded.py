@@ -4,10 +4,28 @@ under DATA_DIR, so the demo runs the same schema and constraints as production."
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from app.settings import Settings, SettingsError
+
+NO_DATABASE = (
+    "no database: set DATABASE_URL to a Postgres 15+ URL (or SUPABASE_URL and "
+    "SUPABASE_SERVICE_KEY). The embedded Postgres of `make run` is not installed here: its "
+    "wheel (pgserver) exists only for CPython 3.9-3.12 on x86-64 Linux and macOS, and the "
+    "Docker image leaves it out."
+)
+
+
+def check_embedded_available(settings: Settings) -> None:
+    """Refuse to start, in one sentence, when the settings need the embedded Postgres and this
+    install has none (an image, an ARM Linux machine, Python 3.13+)."""
+    needs_embedded = settings.database_url is None and settings.supabase_url is None
+    if needs_embedded and importlib.util.find_spec("pgserver") is None:
+        raise SettingsError(NO_DATABASE)
 
 
 @dataclass(frozen=True)
