@@ -14,7 +14,7 @@ VENV_ENV := PYTHON=$(PYTHON) PYTHON_EXPLICIT=$(PYTHON_EXPLICIT) VENV=$(VENV) UV_
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml uv.lock 2>/dev/null | cksum | cut -d' ' -f1)$(if $(PYTHON_EXPLICIT),-$(notdir $(PYTHON)))
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test unit lint format bench retell-config retell-push lock clean
+.PHONY: help install run chat test unit lint format bench retell-config retell-push lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -27,6 +27,9 @@ install: $(STAMP) ## Create .venv and install the project with its dev tools
 
 run: $(STAMP) ## Serve on http://127.0.0.1:8000 with embedded Postgres and a local calendar
 	ALLOW_UNSIGNED_WEBHOOKS=$${ALLOW_UNSIGNED_WEBHOOKS:-true} $(BIN)/python -m app
+
+chat: $(STAMP) ## Be the caller in a terminal: typed lines become the agent's tool calls
+	@ALLOW_UNSIGNED_WEBHOOKS=$${ALLOW_UNSIGNED_WEBHOOKS:-true} $(BIN)/python -m app.chat
 
 test: lint unit ## Lint, type-check, then every test (unit, integration, end-to-end)
 
