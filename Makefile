@@ -11,6 +11,8 @@ export UV_PYTHON_DOWNLOADS := never
 # A PYTHON named on the command line or in the environment rebuilds a .venv made by another one.
 PYTHON_EXPLICIT := $(if $(filter command line environment,$(origin PYTHON)),yes)
 VENV_ENV := PYTHON=$(PYTHON) PYTHON_EXPLICIT=$(PYTHON_EXPLICIT) VENV=$(VENV) UV_VERSION=$(UV_VERSION)
+# .env (see .env.example) fills in the settings the shell does not set: the shell wins.
+WITH_ENV := saved=$$(export -p); if [ -f .env ]; then set -a; . ./.env; set +a; fi; eval "$$saved";
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml uv.lock 2>/dev/null | cksum | cut -d' ' -f1)$(if $(PYTHON_EXPLICIT),-$(notdir $(PYTHON)))
 
 .DEFAULT_GOAL := help
@@ -26,10 +28,10 @@ $(STAMP): pyproject.toml uv.lock scripts/venv.sh
 install: $(STAMP) ## Create .venv and install the project with its dev tools
 
 run: $(STAMP) ## Serve on http://127.0.0.1:8000 with embedded Postgres and a local calendar
-	ALLOW_UNSIGNED_WEBHOOKS=$${ALLOW_UNSIGNED_WEBHOOKS:-true} $(BIN)/python -m app
+	@$(WITH_ENV) ALLOW_UNSIGNED_WEBHOOKS=$${ALLOW_UNSIGNED_WEBHOOKS:-true} $(BIN)/python -m app
 
 chat: $(STAMP) ## Be the caller in a terminal: typed lines become the agent's tool calls
-	@ALLOW_UNSIGNED_WEBHOOKS=$${ALLOW_UNSIGNED_WEBHOOKS:-true} $(BIN)/python -m app.chat
+	@$(WITH_ENV) ALLOW_UNSIGNED_WEBHOOKS=$${ALLOW_UNSIGNED_WEBHOOKS:-true} $(BIN)/python -m app.chat
 
 test: lint unit ## Lint, type-check, then every test (unit, integration, end-to-end)
 
@@ -52,10 +54,10 @@ bench: $(STAMP) ## Benchmarks of the hot paths (see bench/README.md)
 	$(BIN)/python -m bench.google
 
 retell-config: $(STAMP) ## Print the Retell LLM config (prompt + tools) as JSON; needs PUBLIC_BASE_URL
-	@$(BIN)/python -m prompts.retell_config
+	@$(WITH_ENV) $(BIN)/python -m prompts.retell_config
 
 retell-push: $(STAMP) ## Create or update (RETELL_LLM_ID) the Retell LLM; needs RETELL_API_KEY, PUBLIC_BASE_URL
-	$(BIN)/python -m prompts.push
+	@$(WITH_ENV) $(BIN)/python -m prompts.push
 
 lock: ## Update uv.lock to pyproject.toml (keeps other pins; UPGRADE=1 re-resolves all)
 	@$(VENV_ENV) scripts/venv.sh uv
