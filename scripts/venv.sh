@@ -11,7 +11,7 @@ ok = sys.implementation.name == "cpython" and sys.version_info >= (3, 11)
 print(sys.version) if ok else sys.exit(1)'
 
 if ! want=$("$python" -c "$supported" 2>/dev/null); then
-  found=$("$python" -V 2>&1 | head -n1 || true)
+  found=$(command -v "$python" >/dev/null && "$python" -V 2>&1 | head -n1 || true)
   echo "frontdesk needs CPython 3.11 or newer (3.11 or 3.12 on x86-64 Linux or macOS for the" \
     "embedded Postgres); '$python' is ${found:-not found}: pick one with" \
     "'make PYTHON=python3.12 ...'" >&2

@@ -47,7 +47,7 @@ def chat(env: dict[str, str], script: str) -> list[str]:
 
 def numbered(lines: list[str], after: int) -> list[str]:
     """The numbered entries listed right after line ``after``."""
-    entries = []
+    entries: list[str] = []
     for line in lines[after + 1 :]:
         match = re.match(r"  (\d+)\. (.*)", line)
         if not match:
