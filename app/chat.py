@@ -7,9 +7,11 @@ Offered times are numbered, so "book 2 Ada Lovelace" books the second one."""
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -17,6 +19,7 @@ from typing import Any, TextIO
 
 import httpx
 from litestar.testing import TestClient
+from retell.lib.webhook_auth import symmetric
 
 from agent_tools.errors import ConfigError
 from app.data_lock import lock_data_dir, uses_data_dir
@@ -124,9 +127,21 @@ class Chat:
         return items[int(number) - 1]
 
 
-def poster(client: httpx.Client | TestClient[Any]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+def poster(
+    client: httpx.Client | TestClient[Any], retell_api_key: str | None
+) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """Posts a tool call as Retell does: signed with the API key when the server has one."""
+    last_ms = 0
+
     def post(body: dict[str, Any]) -> dict[str, Any]:
-        response = client.post("/retell/functions", json=body)
+        nonlocal last_ms
+        content = json.dumps(body).encode()
+        headers = {"content-type": "application/json"}
+        if retell_api_key:
+            last_ms = max(int(time.time() * 1000), last_ms + 1)  # a signature is accepted once
+            signature = symmetric["sign"](content.decode(), retell_api_key, last_ms)
+            headers["x-retell-signature"] = str(signature)
+        response = client.post("/retell/functions", content=content, headers=headers)
         if response.status_code != 200:
             return {"ok": False, "message": f"HTTP {response.status_code}: {response.text[:200]}"}
         reply: dict[str, Any] = response.json()
@@ -178,7 +193,7 @@ def main() -> None:
         settings = replace(settings, log_level="error")
         with connect(settings, os.environ.get("CHAT_URL") or None) as (where, client):
             sys.stdout.write(f"Talking to {where} as a caller. Type help for the commands.\n")
-            run(sys.stdin, sys.stdout, Chat(poster(client)))
+            run(sys.stdin, sys.stdout, Chat(poster(client, settings.retell_api_key)))
     except (SettingsError, ConfigError, httpx.HTTPError) as exc:
         sys.stderr.write(f"frontdesk chat: {exc}\n")
         raise SystemExit(2) from None

@@ -87,15 +87,17 @@ def test_the_chat_books_moves_and_cancels_by_number_on_the_embedded_defaults(
     assert_books_moves_and_cancels_by_number(lines[1:])
 
 
-def test_the_chat_talks_to_a_running_server_over_http(tmp_path: Path, database_url: str) -> None:
+def test_the_chat_talks_to_a_running_server_over_http_signing_as_retell_does(
+    tmp_path: Path, database_url: str
+) -> None:
     settings = Settings(
         port=free_port(),
         data_dir=tmp_path / "server",
         database_url=database_url,
-        allow_unsigned_webhooks=True,
+        retell_api_key="key_chat_51c0",
     )
     with running(settings) as url:
-        env = demo_env(tmp_path / "chat", free_port(), CHAT_URL=url)
+        env = demo_env(tmp_path / "chat", free_port(), CHAT_URL=url, RETELL_API_KEY="key_chat_51c0")
         lines = chat(env, "phone +14155550162\n" + SCRIPT)
     assert lines[0].startswith(f"Talking to {url} as a caller.")
     assert_books_moves_and_cancels_by_number(lines[1:])
