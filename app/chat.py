@@ -55,42 +55,61 @@ class Chat:
     appointments: list[dict[str, Any]] = field(default_factory=list)
 
     def handle(self, line: str) -> list[str]:
+        """What to show for one typed line."""
         words = line.split()
         if not words:
             return []
         command, rest = words[0].lower(), words[1:]
+        commands: dict[str, Callable[[list[str]], list[str] | None]] = {
+            "find": lambda rest: self._find(" ".join(rest) or None),
+            "service": self._service,
+            "book": self._book,
+            "mine": lambda rest: None if rest else self._tool("find_appointments"),
+            "move": self._move,
+            "cancel": self._cancel,
+            "phone": self._phone,
+            "help": lambda rest: [HELP],
+        }
         try:
-            if command == "find":
-                return self._find(" ".join(rest) or None)
-            if command == "service" and rest:
-                self.service = " ".join(rest)
-                return [f"(looking for {self.service} from now on)"]
-            if command == "book" and len(rest) >= 2:
-                time = self._pick(self.times, rest[0], "time", "find")
-                return self._tool(
-                    "book_appointment", slot_id=time["slot_id"], name=" ".join(rest[1:])
-                )
-            if command == "mine" and not rest:
-                return self._tool("find_appointments")
-            if command == "move" and len(rest) == 3 and rest[1].lower() == "to":
-                appointment = self._pick(self.appointments, rest[0], "appointment", "mine")
-                time = self._pick(self.times, rest[2], "time", "find")
-                return self._tool(
-                    "reschedule_appointment",
-                    appointment_id=appointment["appointment_id"],
-                    slot_id=time["slot_id"],
-                )
-            if command == "cancel" and len(rest) == 1:
-                appointment = self._pick(self.appointments, rest[0], "appointment", "mine")
-                return self._tool(
-                    "cancel_appointment", appointment_id=appointment["appointment_id"]
-                )
-            if command == "phone" and len(rest) == 1:
-                self.phone = rest[0]
-                return [f"(calling from {self.phone})"]
+            said = commands[command](rest) if command in commands else None
         except Unclear as unclear:
             return [str(unclear)]
-        return [HELP] if command == "help" else [f"(not a command: {line.strip()!r}; try help)"]
+        return said if said is not None else [f"(not a command: {line.strip()!r}; try help)"]
+
+    def _service(self, rest: list[str]) -> list[str] | None:
+        if not rest:
+            return None
+        self.service = " ".join(rest)
+        return [f"(looking for {self.service} from now on)"]
+
+    def _book(self, rest: list[str]) -> list[str] | None:
+        if len(rest) < 2:
+            return None
+        slot = self._pick(self.times, rest[0], "time", "find")
+        return self._tool("book_appointment", slot_id=slot["slot_id"], name=" ".join(rest[1:]))
+
+    def _move(self, rest: list[str]) -> list[str] | None:
+        if len(rest) != 3 or rest[1].lower() != "to":
+            return None
+        appointment = self._pick(self.appointments, rest[0], "appointment", "mine")
+        slot = self._pick(self.times, rest[2], "time", "find")
+        return self._tool(
+            "reschedule_appointment",
+            appointment_id=appointment["appointment_id"],
+            slot_id=slot["slot_id"],
+        )
+
+    def _cancel(self, rest: list[str]) -> list[str] | None:
+        if len(rest) != 1:
+            return None
+        appointment = self._pick(self.appointments, rest[0], "appointment", "mine")
+        return self._tool("cancel_appointment", appointment_id=appointment["appointment_id"])
+
+    def _phone(self, rest: list[str]) -> list[str] | None:
+        if len(rest) != 1:
+            return None
+        self.phone = rest[0]
+        return [f"(calling from {self.phone})"]
 
     def _find(self, when: str | None) -> list[str]:
         args: dict[str, Any] = {"limit": 5}
@@ -108,7 +127,7 @@ class Chat:
         if offered:
             self.times = offered
             lines += [
-                f"  {n}. {time['spoken']}  ({time['start']})" for n, time in enumerate(offered, 1)
+                f"  {n}. {slot['spoken']}  ({slot['start']})" for n, slot in enumerate(offered, 1)
             ]
         if tool == "find_appointments":
             self.appointments = reply.get("appointments", [])

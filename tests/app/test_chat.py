@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from app.chat import HELP
 from app.settings import PROJECT_ROOT, Settings
 from tests.app.test_startup import demo_env
 from tests.e2e.conftest import running
@@ -26,6 +27,9 @@ cancel 1
 mine
 service gardening
 find
+book 2
+move 1 3
+help
 quit
 """
 
@@ -75,6 +79,12 @@ def assert_books_moves_and_cancels_by_number(lines: list[str]) -> None:
     assert lines[agent[6]].endswith("is cancelled.")
     assert numbered(lines, agent[7]) == []
     assert lines[agent[8]].startswith("agent: We offer Cleaning, ")
+    unclear = lines[agent[8] + 1 : agent[8] + 3]
+    assert unclear == [
+        "(not a command: 'book 2'; try help)",
+        "(not a command: 'move 1 3'; try help)",
+    ]
+    assert "\n".join(lines[agent[8] + 3 :]) == HELP
 
 
 def test_the_chat_books_moves_and_cancels_by_number_on_the_embedded_defaults(
