@@ -54,6 +54,7 @@ def _start(pgdata: Path) -> EmbeddedPostgres:
 
 
 def _stop(server: Any) -> None:
-    from pgserver._commands import pg_ctl  # type: ignore[attr-defined]  # noqa: PLC0415
+    # unused-ignore: where pgserver is not installed (Python 3.13+, ARM Linux) it is Any.
+    from pgserver._commands import pg_ctl  # type: ignore[attr-defined, unused-ignore]  # noqa: PLC0415
 
     pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)
