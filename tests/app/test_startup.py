@@ -17,6 +17,11 @@ import httpx
 from app.settings import PROJECT_ROOT
 from tests.fakes.serving import free_port
 
+# ``python -m app`` as it runs where the pgserver wheel does not exist.
+WITHOUT_PGSERVER = (
+    "import runpy, sys; sys.modules['pgserver'] = None; "
+    "runpy.run_module('app', run_name='__main__')"
+)
 CONFIGURED = ("DATABASE_URL", "SUPABASE_URL", "SUPABASE_SERVICE_KEY", "REDIS_URL", "RETELL_API_KEY")
 
 
@@ -29,11 +34,13 @@ def demo_env(data_dir: Path, port: int, **extra: str) -> dict[str, str]:
 
 
 @contextmanager
-def serving_demo(env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
+def serving_demo(
+    env: dict[str, str], argv: tuple[str, ...] = ("-m", "app")
+) -> Iterator[subprocess.Popen[bytes]]:
     log = Path(env["DATA_DIR"]).with_name(f"server-{env['PORT']}.log")
     with log.open("wb") as output:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "app"], env=env, cwd=PROJECT_ROOT, stdout=output, stderr=output
+        server = subprocess.Popen(  # noqa: S603 - our own interpreter and code
+            [sys.executable, *argv], env=env, cwd=PROJECT_ROOT, stdout=output, stderr=output
         )
     url = f"http://127.0.0.1:{env['PORT']}/health/ready"
     try:
@@ -89,14 +96,10 @@ def test_the_data_folder_is_free_again_once_its_server_has_stopped(
 def test_without_a_database_or_an_embedded_postgres_start_up_says_to_set_database_url(
     tmp_path: Path,
 ) -> None:
-    """As in the Docker image, which leaves pgserver out."""
-    hide_pgserver = (
-        "import runpy, sys; sys.modules['pgserver'] = None; "
-        "runpy.run_module('app', run_name='__main__')"
-    )
+    """As in the Docker image, which leaves pgserver out and has no Postgres on PATH."""
     result = subprocess.run(  # noqa: S603 - our own interpreter and code
-        [sys.executable, "-c", hide_pgserver],
-        env=demo_env(tmp_path / "data", free_port()),
+        [sys.executable, "-c", WITHOUT_PGSERVER],
+        env=demo_env(tmp_path / "data", free_port(), PATH=str(tmp_path)),
         cwd=PROJECT_ROOT,
         capture_output=True,
         timeout=60,
