@@ -14,6 +14,7 @@ from typing import Any
 import asyncpg
 import structlog
 from litestar import Litestar
+from litestar.di import Provide
 from litestar.middleware.rate_limit import RateLimitConfig
 from redis.asyncio import Redis
 
@@ -27,6 +28,7 @@ from app.db.embedded import start_embedded_postgres
 from app.db.migrations import apply_migrations
 from app.db.supabase_store import SupabaseAppointmentStore
 from app.google_sync import GoogleSync, PostgresMirror
+from app.guards import app_state
 from app.idempotency import DurableTier, FastTier
 from app.idempotency.guard import IdempotencyGuard
 from app.idempotency.memory import MemoryTier
@@ -131,6 +133,8 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
                 exclude=["/health", "/metrics"],
             ).middleware,
         ],
+        dependencies={"frontdesk": Provide(app_state, sync_to_thread=False)},
+        openapi_config=None,  # one document, the public contract: GET /openapi.json (app.openapi)
         debug=False,
         request_max_body_size=1024 * 1024,
     )

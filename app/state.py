@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
-from litestar import Request
+from litestar.connection import ASGIConnection
 
 from agent_tools.ports import Deps
 from app.google_sync import GoogleSync
@@ -27,6 +27,6 @@ class AppState:
     google_sync: GoogleSync | None = None
 
     @staticmethod
-    def of(request: Request[Any, Any, Any]) -> AppState:
-        state: AppState = request.app.state.frontdesk
+    def of(connection: ASGIConnection[Any, Any, Any, Any]) -> AppState:
+        state: AppState = connection.app.state.frontdesk
         return state

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
@@ -13,6 +12,7 @@ from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK, HTTP_400_BAD_REQUEST
 
 from app import metrics
+from app.payload import MalformedPayload, read_json
 from app.signature import is_valid_signature
 from app.state import AppState
 from app.tool_calls import answer, call_context
@@ -38,17 +38,15 @@ async def verified_json(request: Request[Any, Any, Any]) -> Any:
             metrics.SIGNATURES_REFUSED.labels("replayed").inc()
             raise NotAuthorizedException("this signed request was already received")
     try:
-        return json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return _MALFORMED
+        return read_json(body)
+    except MalformedPayload as error:
+        return error
 
 
-_MALFORMED = object()
-
-
-def malformed() -> Response[dict[str, Any]]:
+def malformed(error: MalformedPayload | None = None) -> Response[dict[str, Any]]:
+    message = str(error) if error else "The request body is not a JSON object."
     return Response(
-        {"ok": False, "error": "malformed_json", "message": "The request body is not JSON."},
+        {"ok": False, "error": "malformed_json", "message": message},
         status_code=HTTP_400_BAD_REQUEST,
     )
 
@@ -56,7 +54,9 @@ def malformed() -> Response[dict[str, Any]]:
 @post("/retell/functions", status_code=HTTP_200_OK)
 async def tool_call(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
     payload = await verified_json(request)
-    if payload is _MALFORMED or not isinstance(payload, dict):
+    if isinstance(payload, MalformedPayload):
+        return malformed(payload)
+    if not isinstance(payload, dict):
         return malformed()
     name = payload.get("name")
     return await _answer(
@@ -69,7 +69,9 @@ async def tool_call_args_only(
     request: Request[Any, Any, Any], name: FromPath[str]
 ) -> Response[dict[str, Any]]:
     payload = await verified_json(request)
-    if payload is _MALFORMED or not isinstance(payload, dict):
+    if isinstance(payload, MalformedPayload):
+        return malformed(payload)
+    if not isinstance(payload, dict):
         return malformed()
     return await _answer(request, name, payload, None)
 
