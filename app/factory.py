@@ -15,7 +15,6 @@ import asyncpg
 import structlog
 from litestar import Litestar
 from litestar.di import Provide
-from litestar.middleware.rate_limit import RateLimitConfig
 from redis.asyncio import Redis
 
 from agent_tools.business import Business
@@ -37,6 +36,7 @@ from app.idempotency.redis_tier import RedisTier
 from app.journal import Journal
 from app.metrics import COMPONENTS
 from app.middleware import request_context
+from app.rate_limit import RateLimiter, trusted_networks
 from app.replay import SeenSignatures
 from app.routes import google as google_routes
 from app.routes import health, operator, retell, retell_events
@@ -81,6 +81,11 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             app.state.frontdesk = AppState(
                 settings=settings,
                 seen_signatures=seen,
+                limiter=RateLimiter(
+                    settings.rate_limit_per_minute,
+                    settings.refused_limit_per_minute,
+                    trusted_networks(settings.trusted_proxies),
+                ),
                 pool=db.pool,
                 deps=deps,
                 idempotency=IdempotencyGuard(fast, db.durable, settings.idempotency_wait_seconds),
@@ -128,10 +133,6 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
         logging_config=None,  # app.logging configures logging; Litestar's default logs at INFO
         middleware=[
             request_context,
-            RateLimitConfig(
-                rate_limit=("minute", settings.rate_limit_per_minute),
-                exclude=["/health", "/metrics"],
-            ).middleware,
         ],
         dependencies={"frontdesk": Provide(app_state, sync_to_thread=False)},
         openapi_config=None,  # one document, the public contract: GET /openapi.json (app.openapi)

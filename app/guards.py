@@ -29,9 +29,12 @@ def operator_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHa
     """``Authorization: Bearer $OPERATOR_API_KEY``; no or a wrong key (or no ``Bearer ``) is
     401; with no key configured the operator routes do not exist (404)."""
     key = AppState.of(connection).settings.operator_api_key
+    state = AppState.of(connection)
     if not key:
         raise NotFoundException()
     scheme, _space, given = connection.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), key.encode()):
+        state.limiter.refuse(connection)
         log.warning("operator.refused", path=connection.url.path, has_header=bool(scheme))
         raise NotAuthorizedException("operator key required: Authorization: Bearer <key>")
+    state.limiter.admit(connection)

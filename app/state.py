@@ -12,6 +12,7 @@ from agent_tools.ports import Deps
 from app.google_sync import GoogleSync
 from app.idempotency.guard import IdempotencyGuard
 from app.journal import Journal
+from app.rate_limit import RateLimiter
 from app.replay import SeenSignatures
 from app.settings import Settings
 
@@ -24,6 +25,7 @@ class AppState:
     idempotency: IdempotencyGuard
     journal: Journal
     seen_signatures: SeenSignatures
+    limiter: RateLimiter
     google_sync: GoogleSync | None = None
 
     @staticmethod

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import structlog
 from litestar import Request, Response, post
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import FromPath
@@ -13,9 +14,11 @@ from litestar.status_codes import HTTP_200_OK, HTTP_400_BAD_REQUEST
 
 from app import metrics
 from app.payload import MalformedPayload, read_json
-from app.signature import is_valid_signature
+from app.signature import signature_verdict
 from app.state import AppState
 from app.tool_calls import answer, call_context
+
+log = structlog.get_logger("frontdesk.webhooks")
 
 
 async def verified_json(request: Request[Any, Any, Any]) -> Any:
@@ -25,22 +28,33 @@ async def verified_json(request: Request[Any, Any, Any]) -> Any:
     key = state.settings.retell_api_key
     if key:
         signature = request.headers.get("x-retell-signature")
-        if not is_valid_signature(
-            body,
-            signature,
-            key,
-            now_ms=int(time.time() * 1000),
-            tolerance_ms=state.settings.signature_tolerance_ms,
-        ):
-            metrics.SIGNATURES_REFUSED.labels("invalid").inc()
-            raise NotAuthorizedException("invalid or missing X-Retell-Signature")
-        if not await state.seen_signatures.first_time(signature or ""):
-            metrics.SIGNATURES_REFUSED.labels("replayed").inc()
-            raise NotAuthorizedException("this signed request was already received")
+        reason = await _refusal(state, body, signature, key)
+        if reason is not None:
+            state.limiter.refuse(request)  # 429 once a source has sent too many bad ones
+            metrics.SIGNATURES_REFUSED.labels(reason).inc()
+            log.warning("signature.refused", reason=reason, path=request.url.path)
+            raise NotAuthorizedException("invalid, missing or replayed X-Retell-Signature")
+    state.limiter.admit(request)
     try:
         return read_json(body)
     except MalformedPayload as error:
         return error
+
+
+async def _refusal(state: AppState, body: bytes, signature: str | None, key: str) -> str | None:
+    """Why a signed request is refused (missing, malformed, stale, wrong, replayed), or None."""
+    verdict = signature_verdict(
+        body,
+        signature,
+        key,
+        now_ms=int(time.time() * 1000),
+        tolerance_ms=state.settings.signature_tolerance_ms,
+    )
+    if verdict != "valid":
+        return verdict
+    if not await state.seen_signatures.first_time(signature or ""):
+        return "replayed"
+    return None
 
 
 def malformed(error: MalformedPayload | None = None) -> Response[dict[str, Any]]:
