@@ -73,7 +73,8 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             seen = SeenSignatures(
                 Redis.from_url(settings.redis_url, socket_timeout=0.25)
                 if settings.redis_url
-                else None
+                else None,
+                db.pool,
             )
             stack.push_async_callback(seen.aclose)
             COMPONENTS.google = calendar if isinstance(calendar, GoogleCalendar) else None

@@ -40,3 +40,9 @@ def signature_verdict(
         return "future"
     expected = hmac.new(api_key.encode(), body + timestamp.encode(), hashlib.sha256).hexdigest()
     return "valid" if hmac.compare_digest(expected, match[2]) else "wrong"
+
+
+def signed_at_ms(header: str | None) -> int | None:
+    """The send time a well-formed signature header carries (Unix ms)."""
+    match = _HEADER.fullmatch((header or "").strip())
+    return int(match[1]) if match else None
