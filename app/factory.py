@@ -34,6 +34,7 @@ from app.idempotency.memory import MemoryTier
 from app.idempotency.records import PostgresRecords, SupabaseRecords
 from app.idempotency.redis_tier import RedisTier
 from app.journal import Journal
+from app.limits import request_limits
 from app.metrics import COMPONENTS
 from app.middleware import request_context
 from app.rate_limit import RateLimiter, trusted_networks
@@ -132,9 +133,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
         ],
         lifespan=[lifespan],
         logging_config=None,  # app.logging configures logging; Litestar's default logs at INFO
-        middleware=[
-            request_context,
-        ],
+        middleware=[request_context, request_limits(settings.body_timeout_seconds)],
         dependencies={"frontdesk": Provide(app_state, sync_to_thread=False)},
         openapi_config=None,  # one document, the public contract: GET /openapi.json (app.openapi)
         debug=False,

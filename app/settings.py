@@ -53,6 +53,12 @@ class Settings:
     # Peers whose Fly-Client-IP / X-Forwarded-For is believed (Fly's proxy: its private range).
     trusted_proxies: tuple[str, ...] = ()
     metrics_token: str | None = field(default=None, repr=False)  # None: /metrics is open
+    # A client that stalls this long mid-body gets 408 (app/limits.py).
+    body_timeout_seconds: float = 10.0
+    # Open connections one instance accepts; past it, 503 (Fly's soft/hard limits sit below).
+    max_connections: int = 1000
+    # On SIGTERM, in-flight requests get this long to finish; stragglers are then cut.
+    shutdown_grace_seconds: int = 5
     retell_api_key: str | None = field(default=None, repr=False)
     allow_unsigned_webhooks: bool = False
     signature_tolerance_ms: int = 5 * 60 * 1000
@@ -108,6 +114,13 @@ class Settings:
                 p.strip() for p in env.get("TRUSTED_PROXIES", "").split(",") if p.strip()
             ),
             metrics_token=env.get("METRICS_TOKEN") or None,
+            body_timeout_seconds=_int(
+                env, "BODY_TIMEOUT_SECONDS", int(defaults.body_timeout_seconds)
+            ),
+            max_connections=_int(env, "MAX_CONNECTIONS", defaults.max_connections),
+            shutdown_grace_seconds=_int(
+                env, "SHUTDOWN_GRACE_SECONDS", defaults.shutdown_grace_seconds
+            ),
             retell_api_key=env.get("RETELL_API_KEY") or None,
             allow_unsigned_webhooks=_bool(env, "ALLOW_UNSIGNED_WEBHOOKS"),
             log_format=env.get("LOG_FORMAT", defaults.log_format).lower(),
