@@ -16,6 +16,7 @@ from tests.fakes.serving import free_port
 
 SCRIPT = """\
 cancel 1
+service cleaning
 find
 book 9 Nobody
 book 2 Ada Lovelace

@@ -74,7 +74,7 @@ def test_a_repeated_signature_on_a_booking_gets_the_kept_answer_and_books_once(
 ) -> None:
     """Should Retell retry a tool call without signing it afresh, the booking's answer is not
     lost to a 401: the repeat is answered from the kept reply and nothing is booked twice."""
-    args = {"start": "2027-04-14T10:00", "name": "Grace Hopper"}
+    args = {"service": "Cleaning", "start": "2027-04-14T10:00", "name": "Grace Hopper"}
     body = json.dumps(
         {"name": "book_appointment", "call": retell_call("call_repeat"), "args": args}
     ).encode()
