@@ -1,0 +1,49 @@
+"""How well the reader reads the corpus: the share of rows right, per source and per pattern.
+
+Run: ``.venv/bin/python -m tests.agent_tools.corpus.report`` (``--misses`` also lists every wrong
+row with what the reader made of it).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+from tests.agent_tools.corpus.table import Row, describe, known_misses, rows
+
+
+def _table(title: str, key: Callable[[Row], str], right: dict[Row, bool]) -> list[str]:
+    total: Counter[str] = Counter(key(row) for row in right)
+    good: Counter[str] = Counter(key(row) for row, ok in right.items() if ok)
+    order = sorted(total, key=lambda name: (good[name] / total[name], name))
+    return [
+        f"| {title} | rows | right | share |",
+        "|---|---:|---:|---:|",
+        *(f"| {n} | {total[n]} | {good[n]} | {good[n] / total[n]:.1%} |" for n in order),
+    ]
+
+
+def report(argv: Sequence[str]) -> str:
+    """The Markdown report (and the wrong rows when ``--misses`` is given)."""
+    results = {row: describe(row) for row in rows()}
+    right = {row: got == row.expected for row, got in results.items()}
+    count = sum(right.values())
+    lines = [
+        f"{count} of {len(right)} rows right ({count / len(right):.1%}); "
+        f"{len(known_misses())} listed as known misses.",
+        "",
+        *_table("source", lambda row: row.source, right),
+        "",
+        *_table("pattern", lambda row: row.pattern, right),
+    ]
+    if "--misses" in argv:
+        lines.append("")
+        for row, got in results.items():
+            if not right[row]:
+                lines += [row.id, f"    want {row.expected}", f"    got  {got}"]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(report(sys.argv[1:]))
