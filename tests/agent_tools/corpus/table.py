@@ -124,6 +124,8 @@ def describe(row: Row) -> str:
         window = resolve_when(row.phrase, row.reference, business(row.business))
     except UnclearTime:
         return "unclear"
+    except Exception as error:  # a crash is a wrong answer too, and the report keeps going
+        return f"error: {type(error).__name__}: {error}"
     if window is None:
         return "asap"
     return " + ".join(_span(span) for span in spans_of(window))
