@@ -13,6 +13,7 @@ from datetime import UTC, datetime, time
 from functools import cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from agent_tools.business import Business
 from agent_tools.errors import UnclearTime
@@ -107,9 +108,12 @@ def _clock(moment: time) -> str:
     return "24:00" if moment == time.max else f"{moment:%H:%M}"
 
 
-def _span(span: Any) -> str:
+def _span(span: Any, zone: ZoneInfo) -> str:
+    """START/END as local wall times of the business (each instant re-read in its zone, so a
+    wall time the clocks skip shows as the instant it is), plus the daily span when set."""
+    start, end = (moment.astimezone(UTC).astimezone(zone) for moment in (span.start, span.end))
     daily = f" {_clock(span.daily[0])}-{_clock(span.daily[1])}" if span.daily else ""
-    return f"{span.start:%Y-%m-%dT%H:%M%z}/{span.end:%Y-%m-%dT%H:%M%z}{daily}"
+    return f"{start:%Y-%m-%dT%H:%M%z}/{end:%Y-%m-%dT%H:%M%z}{daily}"
 
 
 def spans_of(window: Any) -> Iterable[Any]:
@@ -120,15 +124,16 @@ def spans_of(window: Any) -> Iterable[Any]:
 
 def describe(row: Row) -> str:
     """What the reader makes of the row's phrase, written like an expected value."""
+    where = business(row.business)
     try:
-        window = resolve_when(row.phrase, row.reference, business(row.business))
+        window = resolve_when(row.phrase, row.reference, where)
     except UnclearTime:
         return "unclear"
     except Exception as error:  # a crash is a wrong answer too, and the report keeps going
         return f"error: {type(error).__name__}: {error}"
     if window is None:
         return "asap"
-    return " + ".join(_span(span) for span in spans_of(window))
+    return " + ".join(_span(span, where.timezone) for span in spans_of(window))
 
 
 def malformed(row: Row) -> str | None:
