@@ -1,7 +1,8 @@
 """How well the reader reads the corpus: the share of rows right, per source and per pattern.
 
-Run: ``.venv/bin/python -m tests.agent_tools.corpus.report`` (``--misses`` also lists every wrong
-row with what the reader made of it).
+Run: ``.venv/bin/python -m tests.agent_tools.corpus.report``; ``--misses`` also lists every wrong
+row with what the reader made of it, ``--stale`` the rows whose known-miss entry no longer holds
+(wrong but not listed, or listed but now right).
 """
 
 from __future__ import annotations
@@ -42,6 +43,12 @@ def report(argv: Sequence[str]) -> str:
         for row, got in results.items():
             if not right[row]:
                 lines += [row.id, f"    want {row.expected}", f"    got  {got}"]
+    if "--stale" in argv:
+        listed = known_misses()
+        lines += ["", "wrong but not listed:"]
+        lines += [f"  {row.id}" for row, ok in right.items() if not ok and row.id not in listed]
+        lines += ["listed but now right:"]
+        lines += [f"  {row.id}" for row, ok in right.items() if ok and row.id in listed]
     return "\n".join(lines) + "\n"
 
 
