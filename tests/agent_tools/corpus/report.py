@@ -11,12 +11,12 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-from tests.agent_tools.corpus.table import Row, describe, known_misses, rows
+from tests.agent_tools.corpus.table import Row, describe, known_misses, right, rows
 
 
-def _table(title: str, key: Callable[[Row], str], right: dict[Row, bool]) -> list[str]:
-    total: Counter[str] = Counter(key(row) for row in right)
-    good: Counter[str] = Counter(key(row) for row, ok in right.items() if ok)
+def _table(title: str, key: Callable[[Row], str], results: dict[Row, bool]) -> list[str]:
+    total: Counter[str] = Counter(key(row) for row in results)
+    good: Counter[str] = Counter(key(row) for row, ok in results.items() if ok)
     order = sorted(total, key=lambda name: (good[name] / total[name], name))
     return [
         f"| {title} | rows | right | share |",
@@ -28,27 +28,27 @@ def _table(title: str, key: Callable[[Row], str], right: dict[Row, bool]) -> lis
 def report(argv: Sequence[str]) -> str:
     """The Markdown report (and the wrong rows when ``--misses`` is given)."""
     results = {row: describe(row) for row in rows()}
-    right = {row: got == row.expected for row, got in results.items()}
-    count = sum(right.values())
+    ok = {row: right(row, got) for row, got in results.items()}
+    count = sum(ok.values())
     lines = [
-        f"{count} of {len(right)} rows right ({count / len(right):.1%}); "
+        f"{count} of {len(ok)} rows right ({count / len(ok):.1%}); "
         f"{len(known_misses())} listed as known misses.",
         "",
-        *_table("source", lambda row: row.source, right),
+        *_table("source", lambda row: row.source, ok),
         "",
-        *_table("pattern", lambda row: row.pattern, right),
+        *_table("pattern", lambda row: row.pattern, ok),
     ]
     if "--misses" in argv:
         lines.append("")
         for row, got in results.items():
-            if not right[row]:
+            if not ok[row]:
                 lines += [row.id, f"    want {row.expected}", f"    got  {got}"]
     if "--stale" in argv:
         listed = known_misses()
         lines += ["", "wrong but not listed:"]
-        lines += [f"  {row.id}" for row, ok in right.items() if not ok and row.id not in listed]
+        lines += [f"  {row.id}" for row, good in ok.items() if not good and row.id not in listed]
         lines += ["listed but now right:"]
-        lines += [f"  {row.id}" for row, ok in right.items() if ok and row.id in listed]
+        lines += [f"  {row.id}" for row, good in ok.items() if good and row.id in listed]
     return "\n".join(lines) + "\n"
 
 

@@ -136,6 +136,24 @@ def describe(row: Row) -> str:
     return " + ".join(_span(span, where.timezone) for span in spans_of(window))
 
 
+def canonical(value: str) -> str:
+    """An expected value or a description with its spans in time order (a list means the same
+    whichever way round the caller said it)."""
+    return " + ".join(sorted(value.split(" + "), key=_span_start))
+
+
+def _span_start(span: str) -> tuple[datetime, str]:
+    match = SPAN.match(span)
+    if match is None:
+        return (datetime.min.replace(tzinfo=UTC), span)
+    return (datetime.strptime(match["start"], "%Y-%m-%dT%H:%M%z"), span)
+
+
+def right(row: Row, described: str) -> bool:
+    """Whether the reader's description of the row is what the row expects."""
+    return canonical(described) == canonical(row.expected)
+
+
 def malformed(row: Row) -> str | None:
     """Why the row's expected value cannot be right on its face, or None."""
     if row.expected in {"asap", "unclear"}:
