@@ -9,6 +9,7 @@ passing must leave the list), and the list may hold at most 3% of the rows.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 
@@ -53,3 +54,15 @@ def test_every_known_miss_names_a_row_and_gives_a_reason() -> None:
 
 def test_known_misses_are_at_most_three_percent_of_the_corpus() -> None:
     assert len(MISSES) <= 0.03 * len(ROWS), f"{len(MISSES)} misses of {len(ROWS)} rows"
+
+
+def test_spans_compare_in_time_order_and_a_wrong_span_is_caught() -> None:
+    """A list may come back in either order; any other difference is a miss."""
+    monday = "2027-03-15T00:00-0400/2027-03-16T00:00-0400"
+    tuesday = "2027-03-16T00:00-0400/2027-03-17T00:00-0400"
+    friday = "2027-03-12T00:00-0500/2027-03-13T00:00-0500"
+    row = replace(ROWS[0], expected=f"{tuesday} + {monday}")
+    assert right(row, f"{monday} + {tuesday}")
+    assert not right(row, f"{monday} + {friday}")
+    assert not right(row, monday)
+    assert not right(replace(row, expected="unclear"), "asap")
