@@ -90,6 +90,8 @@ def _either(words: str, context: Context) -> list[Phrase]:
     """ "Monday or Tuesday morning": each alternative, sharing the days or hours only one
     names ("at 2 or 3 tomorrow", "March 22 or 23", "Monday or Friday next week")."""
     parts = [p.strip() for p in re.split(r"\bor\b", words.removeprefix("either ")) if p.strip()]
+    if len(parts) < 2:
+        raise unclear(words)
     if re.fullmatch(rf"(?:(?:{WEEKDAY_NAMES}) )+", f"{parts[0]} "):
         parts = parts[0].split() + parts[1:]  # "Monday, Tuesday or Thursday"
     month = re.match(rf"(?:{MONTH_NAMES}) ", parts[0])

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from agent_tools import speech
 from agent_tools import time_calendar as cal
 from agent_tools.errors import UnclearTime
 from agent_tools.time_words import (
@@ -100,9 +101,25 @@ class Reader:
             if self.clock is None:
                 clock_rule()
         leftovers = [w for w in self.words.split() if w not in FILLER]
-        if leftovers or (self.days is None and self.part is None and self.clock is None):
+        if self.days is None and self.part is None and self.clock is None:
             raise unclear(" ".join(leftovers) or self.words.strip())
+        if leftovers:
+            raise self._partly_understood(" ".join(leftovers))
         return self
+
+    def _partly_understood(self, heard: str) -> UnclearTime:
+        """The question when some words were understood: it names them, so the caller
+        corrects only the rest ("I got Friday, but not "moon". ...")."""
+        if self.days is not None:
+            first, last = self.days
+            got = speech.day(first, self.today)
+            if last != first:
+                got = f"{got} to {speech.day(last, self.today)}"
+        else:
+            got = "the time of day"
+        return UnclearTime(
+            f'I got {got}, but not "{heard}". Could you say the day and time again?', heard=heard
+        )
 
     def take(self, pattern: str) -> re.Match[str] | None:
         match = re.search(rf"(?<=\s){pattern}(?=\s)", self.words)
