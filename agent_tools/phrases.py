@@ -32,6 +32,9 @@ __all__ = ["END", "MIDNIGHT", "Conventions", "Hours", "Phrase", "read_phrases"]
 
 _BARE_DAY = r"(?:the )?\d{1,2}(?:th)?"
 _EXCEPT = re.compile(r" (?:but not|except(?: for)?|but(?! before| after)|not) ")
+_DAYISH = re.compile(
+    rf"\b(?:{WEEKDAY_NAMES}|{MONTH_NAMES}|today|tomorrow|now|next|this|week|month|\d+th)\b|/"
+)
 _RANGE = re.compile(
     r"(?:from |between |starting )?(?P<a>.+?) (?:to|until|till|til|through|thru|and) (?P<b>.+)"
 )
@@ -108,16 +111,16 @@ def _either(words: str, context: Context) -> list[Phrase]:
     hours = next((r.hours() for r in reversed(readers) if r.hours() is not None), None)
     found: list[Phrase] = []
     for part, reader in zip(parts, readers, strict=True):
-        for phrase in reader.phrases(days, hours):
+        for said in reader.phrases(days, hours):
+            # A list of weekdays reads forward: "Tuesday or Thursday" said on a Wednesday is
+            # next Tuesday or the Thursday after it; "next Thursday or Friday" the Friday after.
             weekday = re.match(rf"(?:on )?(?:{WEEKDAY_NAMES})\b", part)
-            later = found and weekday and phrase.first < found[-1].first
-            # "Tuesday or Thursday": the Thursday after that Tuesday
-            found.append(_later(phrase, timedelta(days=7)) if later else phrase)
+            later = timedelta(days=7)
+            forward = found and weekday and said.first < found[-1].first
+            found.append(
+                replace(said, first=said.first + later, last=said.last + later) if forward else said
+            )
     return found
-
-
-def _later(phrase: Phrase, by: timedelta) -> Phrase:
-    return replace(phrase, first=phrase.first + by, last=phrase.last + by)
 
 
 def _day_range(words: str, context: Context) -> list[Phrase] | None:
@@ -131,6 +134,10 @@ def _day_range(words: str, context: Context) -> list[Phrase] | None:
         return [Phrase(first[0], first[0] + timedelta(days=length - 1))]
     match = _RANGE.fullmatch(words)
     if match is None:
+        return None
+    if not _DAYISH.search(match["b"]) and not (  # "between 1 and 3" is a clock range
+        re.fullmatch(_BARE_DAY, match["b"]) and _DAYISH.search(match["a"])
+    ):
         return None
     left, right = match["a"], match["b"]
     if re.fullmatch(_BARE_DAY, left) and (tail := re.match(rf"{_BARE_DAY} (.+)", right)):

@@ -20,6 +20,8 @@ _ANCHOR = rf"(?P<anchor>today|tomorrow|now|{WEEKDAY_NAMES})"
 def offsets(reader: Reader) -> None:
     """ "in 20 minutes", "3 hours from now" (from then to the end of that day), "in 3 days",
     "2 days from tomorrow", "a week from Tuesday", "in 2 weeks" (that calendar week)."""
+    if not _mentions(reader, "minute", "hour", "day", "week"):
+        return
     context = reader.context
     if match := reader.take(
         r"(?:today )?(?:in (?P<n>\d+) (?P<u>minute|hour)s?|(?P<n2>\d+) (?P<u2>minute|hour)s?"
@@ -46,6 +48,11 @@ def offsets(reader: Reader) -> None:
             reader.set_days(max(monday, reader.today), monday + timedelta(days=6))
 
 
+def _mentions(reader: Reader, *words: str) -> bool:
+    """A cheap test before a rule's patterns: does the phrase hold any of these words?"""
+    return any(word in reader.words for word in words)
+
+
 def _anchor_day(reader: Reader, anchor: str) -> date:
     if anchor in ("today", "now"):
         return reader.today
@@ -55,6 +62,8 @@ def _anchor_day(reader: Reader, anchor: str) -> date:
 
 
 def relative_days(reader: Reader) -> None:
+    if not _mentions(reader, "to", "this "):
+        return
     today = reader.today
     if reader.take(r"(?:the )?day after tomorrow"):
         reader.set_days(today + timedelta(days=2))
@@ -69,6 +78,8 @@ def relative_days(reader: Reader) -> None:
 
 def weekday_of_week(reader: Reader) -> None:
     """ "Wednesday next week", "Friday of this week", "next week on Thursday"."""
+    if not _mentions(reader, "week"):
+        return
     which = rf"(?P<w>this|current|{_NEXT})"
     match = reader.take(rf"{_WD}s? (?:of |on )?(?:the )?{which} week") or reader.take(
         rf"(?:the )?{which} week (?:on )?{_WD}"
@@ -80,6 +91,8 @@ def weekday_of_week(reader: Reader) -> None:
 
 def nth_weekday(reader: Reader) -> None:
     """ "the first Tuesday of next month", "the last Friday in March"."""
+    if not _mentions(reader, " of ", " in "):
+        return
     if match := reader.take(rf"(?:the )?(?P<o>[1-5]th|last) {_WD} (?:of|in) {_MONTH}"):
         first = cal.month(reader.today, match["mo"])
         reader.set_days(cal.nth_weekday(first, match["o"], WEEKDAYS[match["wd"]]))
@@ -87,6 +100,8 @@ def nth_weekday(reader: Reader) -> None:
 
 def day_of_month(reader: Reader) -> None:
     """ "the 20th of next month", "20 of this month", "the last day of March"."""
+    if not _mentions(reader, "month", "day of"):
+        return
     relative = r"(?P<mo>(?:the )?(?:this|current|next|upcoming|coming|following) month|the month)"
     if match := reader.take(
         rf"(?:the )?(?P<d>\d{{1,2}})(?:th)? (?:day )?(?:of )?{relative}"
@@ -102,12 +117,16 @@ def day_of_month(reader: Reader) -> None:
 
 def week_of_month(reader: Reader) -> None:
     """ "the first week of April" (days 1-7) ... "the last week of next month"."""
+    if not _mentions(reader, "week"):
+        return
     if match := reader.take(rf"(?:the )?(?P<o>[1-4]th|last) week (?:of|in) {_MONTH}"):
         _set_clipped(reader, cal.week_of_month(cal.month(reader.today, match["mo"]), match["o"]))
 
 
 def week_of(reader: Reader) -> None:
     """ "the week of the 18th", "the week of March 22": that Monday-Sunday week."""
+    if not _mentions(reader, "week of"):
+        return
     if match := reader.take(r"(?:the )?week of (?P<rest>.+)"):
         days = read_days(match["rest"], reader.context)
         if days is None:
@@ -118,6 +137,8 @@ def week_of(reader: Reader) -> None:
 
 def weeks(reader: Reader) -> None:
     """This/next week, their beginning/middle/end, the weekend, the week after next."""
+    if not _mentions(reader, "week"):
+        return
     today = reader.today
     this = rf"(?P<w>this|current|the|{_NEXT})"
     this2 = this.replace("<w>", "<w2>")

@@ -7,6 +7,7 @@ compose ("late tomorrow afternoon", "next Thursday around 4"); anything left ove
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -67,6 +68,9 @@ _MONTH = (
 _NEXT = r"next|coming|upcoming|following|the following|the coming|the next"
 
 
+_COMPILED: dict[str, re.Pattern[str]] = {}
+
+
 def unclear(heard: str) -> UnclearTime:
     return UnclearTime(
         "Sorry, I didn't quite catch when you'd like to come in. Which day and roughly what time?",
@@ -122,7 +126,11 @@ class Reader:
         )
 
     def take(self, pattern: str) -> re.Match[str] | None:
-        match = re.search(rf"(?<=\s){pattern}(?=\s)", self.words)
+        """Find ``pattern`` as whole words and consume it."""
+        compiled = _COMPILED.get(pattern)
+        if compiled is None:
+            compiled = _COMPILED[pattern] = re.compile(rf"(?<=\s){pattern}(?=\s)")
+        match = compiled.search(self.words)
         if match:
             self.words = self.words[: match.start()] + " " + self.words[match.end() :]
         return match
@@ -148,12 +156,9 @@ class Reader:
             self.part = MIDNIGHT, parts["lunchtime"][0]
         elif self.take(r"after work|after hours"):
             self.part = time(17), END
-        else:
-            names = "|".join(re.escape(n) for n in sorted(parts, key=len, reverse=True))
-            pattern = rf"(?:(?:in|during) )?(?:the )?(?P<part>{names}|lunch|night)s?"
-            if match := self.take(pattern):
-                name = {"lunch": "lunchtime", "night": "evening"}.get(match["part"], match["part"])
-                self.part = parts[name]
+        elif match := self.take(_part_pattern(tuple(parts))):
+            name = {"lunch": "lunchtime", "night": "evening"}.get(match["part"], match["part"])
+            self.part = parts[name]
 
     def clock_ranges(self) -> None:
         first, second = CLOCK.replace("?P<", "?P<a_"), CLOCK.replace("?P<", "?P<b_")
@@ -278,6 +283,12 @@ class Reader:
         # Hours with no day: today if that span is still ahead, else tomorrow.
         day = self.today if until > self.context.now else self.today + timedelta(days=1)
         return day, day
+
+
+@functools.cache
+def _part_pattern(names: tuple[str, ...]) -> str:
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return rf"(?:(?:in|during) )?(?:the )?(?P<part>{alternatives}|lunch|night)s?"
 
 
 def _halves(clock: Clock) -> list[time]:

@@ -185,97 +185,159 @@ def _to(match: re.Match[str]) -> str:
     return _clock(hour - 1, 60 - minute, match["h"])
 
 
+_COMPILED: dict[str, re.Pattern[str]] = {}
+
+
+def _sub(
+    pattern: str,
+    replacement: str | Callable[[re.Match[str]], str],
+    words: str,
+    needles: tuple[str, ...] = (),
+) -> str:
+    """``re.sub`` with the pattern compiled once, skipped when none of ``needles`` (words the
+    pattern cannot match without) is in the text: most rewrites never apply to a phrase."""
+    if needles and not any(needle in words for needle in needles):
+        return words
+    compiled = _COMPILED.get(pattern)
+    if compiled is None:
+        compiled = _COMPILED[pattern] = re.compile(pattern)
+    return compiled.sub(replacement, words)
+
+
+_ORDINAL_WORDS = rf"\b({'|'.join(ORDINALS)})\b(?! thing)"
+_CARDINAL_WORDS = rf"\b({'|'.join(CARDINALS)})\b"
+_NUMBER_HINTS = (*_UNITS, "ten", "eleven", "twelve", "teen", *_TENS)
 _END = r"(?=\b|[ap]m\b)"  # the hour ends there, or runs into "pm"
 
 
 def _spoken_clock(words: str) -> str:
     minutes = r"(?: (?:minutes?|mins?))"
-    words = re.sub(
+    words = _sub(
         rf"\b(?P<m>(?:a )?quarter|half|{_NUM}{minutes}?) past (?P<h>{_HOUR}){_END}"
         rf"|\b(?P<m2>(?:a )?quarter|{_MINUTE_WORD}|{_NUM}{minutes}) after (?P<h2>{_HOUR}){_END}",
         _past,
         words,
+        ("past", "after"),
     )
-    words = re.sub(
+    words = _sub(
         rf"(?<!from )(?<!between )\b(?P<m>(?:a )?quarter|{_MINUTE_WORD}|{_NUM}{minutes}"
         rf"|\d{{1,2}}(?= to (?:noon|midnight))) (?:to|of|till) (?P<h>{_HOUR}){_END}",
         _to,
         words,
+        (" to ", " of ", " till "),
     )
-    words = re.sub(
+    words = _sub(
         rf"\bhalf (?P<h>{_HOUR})\b(?! hours?)",
         lambda m: _clock(_hour(m["h"]), 30, m["h"]),
         words,
+        ("half",),
     )
-    words = re.sub(
+    words = _sub(
         rf"\b(?P<h>{'|'.join(_TEENS + _UNITS)}) (?:oh |o )?(?P<m>{_MINUTE_WORD}|(?<=oh |.o )"
         rf"(?:{'|'.join(_UNITS)}))\b(?! (?:minutes?|hours?|days?|weeks?|of|th)\b)",
         lambda m: f"{number(m['h'])}:{number(m['m']):02d}",
         words,
+        _NUMBER_HINTS,
     )
-    words = re.sub(r"\b([01]?\d|2[0-3])h([0-5]\d)?\b", lambda m: f"{m[1]}:{m[2] or '00'}", words)
-    words = re.sub(r"\b([01]?\d|2[0-3])([0-5]\d) hours\b", r"\1:\2", words)
-    words = re.sub(r"(?<![\d/:])\b(1[0-2]|0?[1-9])([0-5]\d) ?(?=[ap]m\b)", r"\1:\2 ", words)
-    words = re.sub(
+    words = _sub(
+        r"\b([01]?\d|2[0-3])h([0-5]\d)?\b", lambda m: f"{m[1]}:{m[2] or '00'}", words, ("h",)
+    )
+    words = _sub(r"\b([01]?\d|2[0-3])([0-5]\d) hours\b", r"\1:\2", words, ("hours",))
+    words = _sub(
+        r"(?<![\d/:])\b(1[0-2]|0?[1-9])([0-5]\d) ?(?=[ap]m\b)", r"\1:\2 ", words, ("am", "pm")
+    )
+    words = _sub(
         r"\b(at|around|tonight|today|tomorrow|by|after|before) ([01]?\d|2[0-3])([0-5]\d)\b",
         r"\1 \2:\3",
         words,
+        ("at ", "around", "tonight", "today", "tomorrow", "by ", "after", "before"),
     )
-    words = re.sub(
-        r"(?<=\bat )(1?\d|2[0-3]) ([0-5]\d)\b(?! ?(?:th|days?|weeks?|minutes?))", r"\1:\2", words
+    words = _sub(
+        r"(?<=\bat )(1?\d|2[0-3]) ([0-5]\d)\b(?! ?(?:th|days?|weeks?|minutes?))",
+        r"\1:\2",
+        words,
+        ("at ",),
     )
-    return re.sub(r"^([01]?\d|2[0-3])([0-5]\d)$", r"\1:\2", words)
+    return _sub(r"^([01]?\d|2[0-3])([0-5]\d)$", r"\1:\2", words)
 
 
 def _ordinals(words: str) -> str:
     tens = "|".join(_TENS)
-    words = re.sub(
+    words = _sub(
         rf"\b({tens}) ({'|'.join(_ORDINAL_UNITS)})\b",
         lambda m: f"{_TENS[m[1]] + ORDINALS[m[2]]}th",
         words,
+        ("twenty", "thirty"),
     )
-    words = re.sub(rf"\b({'|'.join(ORDINALS)})\b(?! thing)", lambda m: f"{ORDINALS[m[1]]}th", words)
-    return re.sub(r"\b(\d{1,2})(?:st|nd|rd|th)\b", r"\1th", words)
+    words = _sub(
+        _ORDINAL_WORDS,
+        lambda m: f"{ORDINALS[m[1]]}th",
+        words,
+        ("first", "second", "third", "th", "fifth", "ninth", "twelfth"),
+    )
+    return _sub(r"\b(\d{1,2})(?:st|nd|rd|th)\b", r"\1th", words, ("st", "nd", "rd", "th"))
 
 
-_OFFSETS: list[tuple[str, str | Callable[[re.Match[str]], str]]] = [
-    (r"\b(?:a |one )?quarter of an hour\b", "15 minutes"),
-    (r"\bthree quarters of an hour\b", "45 minutes"),
-    (r"\b(?:a |one )?half (?:an |a |1 )hour\b", "30 minutes"),
-    (r"\b(?:an|a|1|one) hour and a half\b", "90 minutes"),
-    (r"\b(\d+) and a half hours\b", lambda m: f"{int(m[1]) * 60 + 30} minutes"),
-    (r"\b(\d+)\.5 hours\b", lambda m: f"{int(m[1]) * 60 + 30} minutes"),
-    (r"\b(?:a |an )?couple(?: of)?\b", "2"),
-    (r"\b(?:a )?few\b", "3"),
-    (r"\b(?:a |one )?fortnight\b", "2 weeks"),
-    (r"\b(?:a|an)\b(?= (?:minute|hour|day|week|month)s?\b)", "1"),
-    (r"\b(\d+) ?hrs?\b", r"\1 hours"),
-    (r"(?<=\bin )(\d+) ?h\b", r"\1 hours"),
-    (r"\b(\d+) ?mins?\b", r"\1 minutes"),
-    (r"\b(week|day)(?:'s|s'?)? time\b", r"\1s"),
+_OFFSETS: list[tuple[str, str | Callable[[re.Match[str]], str], tuple[str, ...]]] = [
+    (r"\b(?:a |one )?quarter of an hour\b", "15 minutes", ("quarter",)),
+    (r"\bthree quarters of an hour\b", "45 minutes", ("quarters",)),
+    (r"\b(?:a |one )?half (?:an |a |1 )hour\b", "30 minutes", ("half",)),
+    (r"\b(?:an|a|1|one) hour and a half\b", "90 minutes", ("and a half",)),
+    (r"\b(\d+) and a half hours\b", lambda m: f"{int(m[1]) * 60 + 30} minutes", ("and a half",)),
+    (r"\b(\d+)\.5 hours\b", lambda m: f"{int(m[1]) * 60 + 30} minutes", (".5",)),
+    (r"\b(?:a |an )?couple(?: of)?\b", "2", ("couple",)),
+    (r"\b(?:a )?few\b", "3", ("few",)),
+    (r"\b(?:a |one )?fortnight\b", "2 weeks", ("fortnight",)),
+    (
+        r"\b(?:a|an)\b(?= (?:minute|hour|day|week|month)s?\b)",
+        "1",
+        ("minute", "hour", "day", "week", "month"),
+    ),
+    (r"\b(\d+) ?hrs?\b", r"\1 hours", ("hr",)),
+    (r"(?<=\bin )(\d+) ?h\b", r"\1 hours", ("in ",)),
+    (r"\b(\d+) ?mins?\b", r"\1 minutes", ("min",)),
+    (r"\b(week|day)(?:'s|s'?)? time\b", r"\1s", (" time",)),
 ]
 
-_REWRITES = [
-    (r"\b(?:in the |of the )?(am|pm)\b", r"\1"),
-    (r"\b(?:mid ?day|12 noon|noon time)\b", "noon"),
-    (r"\bmid ?night\b", "midnight"),
-    (r"\bo'? ?clock\b", ""),
-    (r"\b(?:tomorrows|tmrw|tmr)\b", "tomorrow"),
-    (r"\bthis night\b", "tonight"),
-    (r"\b(?:round about|approximately|approx|roughly|about|around)\b", "around"),
-    (r"\bmid ?(morning|afternoon)\b", r"mid-\1"),
-    (r"\b(?:the )?tail end\b", "end"),
-    (r"\bearly in the (morning|afternoon|evening)\b", r"early \1"),
-    (r"\bfirst thing in the morning\b", "first thing"),
-    (r"\bfirst thing (.+?) morning\b", r"\1 first thing"),
+_REWRITES: list[tuple[str, str, tuple[str, ...]]] = [
+    (r"\b(?:in the |of the )?(am|pm)\b", r"\1", ("am", "pm")),
+    (r"\b(?:mid ?day|12 noon|noon time)\b", "noon", ("mid", "noon")),
+    (r"\bmid ?night\b", "midnight", ("mid",)),
+    (r"\bo'? ?clock\b", "", ("clock",)),
+    (r"\b(?:tomorrows|tmrw|tmr)\b", "tomorrow", ("tm", "tomorrows")),
+    (r"\bthis night\b", "tonight", ("this night",)),
+    (r"\bend of (today|tomorrow)\b", r"\1 end of the day", ("end of t",)),
+    (r"\b(from|between) (\d{1,2}(?::\d\d)?) in the morning\b", r"\1 \2 am", ("morning",)),
+    (
+        r"\b(from|between) (\d{1,2}(?::\d\d)?) in the (?:afternoon|evening)\b",
+        r"\1 \2 pm",
+        ("afternoon", "evening"),
+    ),
+    (
+        rf"\b({WEEKDAY_NAMES}) (morning|afternoon|evening) ((?:next|this) week)\b",
+        r"\1 \3 \2",
+        ("week",),
+    ),
+    (
+        r"\b(?:round about|approximately|approx|roughly|about|around)\b",
+        "around",
+        ("round", "about", "approx", "roughly"),
+    ),
+    (r"\bmid ?(morning|afternoon)\b", r"mid-\1", ("mid",)),
+    (r"\b(?:the )?tail end\b", "end", ("tail",)),
+    (r"\bearly in the (morning|afternoon|evening)\b", r"early \1", ("early in",)),
+    (r"\bfirst thing in the morning\b", "first thing", ("first thing",)),
+    (r"\bfirst thing (.+?) morning\b", r"\1 first thing", ("first thing",)),
     (
         rf"\b(early|late|mid) ((?:next |this )?(?:{WEEKDAY_NAMES}|tomorrow|today)) "
         r"(morning|afternoon|evening)\b",
         r"\2 \1 \3",
+        ("early", "late", "mid"),
     ),
     (
         rf"\b(next|this) week (?:between|from) ({WEEKDAY_NAMES}) (?:and|to) ({WEEKDAY_NAMES})\b",
         r"\2 \1 week to \3 \1 week",
+        ("week b", "week f"),
     ),
 ]
 
@@ -283,24 +345,25 @@ _REWRITES = [
 def normalize(text: str) -> str:
     """The phrase in canonical form (see the module docstring); ASAP phrases stay recognisable."""
     words = text.lower().replace("\u2019", "'").strip()
-    words = re.sub(r"(?<=[\d\s])([ap])\.? ?m\b\.?", r"\1m", words)
-    words = re.sub(r"(\d{1,2})\.(\d{2})(?!\d)", r"\1:\2", words)
-    words = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", words)
-    words = re.sub(r"\s*-\s*ish\b|\s*ish\b", " ish", words)
-    words = re.sub(r"\bish ?([ap]m)\b", r"\1 ish", words)
-    words = re.sub(r"(?<!\d)[,.;!?]|[,;!?]", " ", words)
-    words = re.sub(r"\s*-\s*", " to ", words)
-    words = re.sub(r"\s+", " ", words).strip()
-    for pattern, replacement in _REWRITES:
-        words = re.sub(pattern, replacement, words)
+    words = _sub(r"(?<=[\d\s])([ap])\.? ?m\b\.?", r"\1m", words, (".", " m"))
+    words = _sub(r"(\d{1,2})\.(\d{2})(?!\d)", r"\1:\2", words, (".",))
+    words = _sub(r"(?<=[a-z])-(?=[a-z])", " ", words, ("-",))
+    words = _sub(r"\s*-\s*ish\b|\s*ish\b", " ish", words, ("ish",))
+    words = _sub(r"\bish ?([ap]m)\b", r"\1 ish", words, ("ish",))
+    words = _sub(r"(?<!\d)[,.;!?]|[,;!?]", " ", words, (",", ".", ";", "!", "?"))
+    words = _sub(r"\s*-\s*", " to ", words, ("-",))
+    words = _sub(r"\s+", " ", words).strip()
+    for pattern, replacement, needles in _REWRITES:
+        words = _sub(pattern, replacement, words, needles)
     words = _ordinals(words)
-    for offset, rewrite in _OFFSETS:
-        words = re.sub(offset, rewrite, words)
+    for offset, rewrite, hints in _OFFSETS:
+        words = _sub(offset, rewrite, words, hints)
     words = _spoken_clock(words)
-    words = re.sub(
+    words = _sub(
         rf"\b({'|'.join(_TENS)}) ({'|'.join(_UNITS)})\b",
         lambda m: str(_TENS[m[1]] + CARDINALS[m[2]]),
         words,
+        ("twenty", "thirty", "forty", "fifty"),
     )
-    words = re.sub(rf"\b({'|'.join(CARDINALS)})\b", lambda m: str(CARDINALS[m[1]]), words)
-    return re.sub(r"\s+", " ", words).strip()
+    words = _sub(_CARDINAL_WORDS, lambda m: str(CARDINALS[m[1]]), words, _NUMBER_HINTS)
+    return _sub(r"\s+", " ", words).strip()

@@ -171,7 +171,7 @@ async def test_a_stated_window_offers_only_appointments_that_end_within_it(deps:
     assert starts
     assert max(ends) == datetime(2027, 3, 11, 15, tzinfo=NY)
     assert all(
-        13 <= s.hour and e <= datetime(2027, 3, 11, 15, tzinfo=NY)
+        s.hour >= 13 and e <= datetime(2027, 3, 11, 15, tzinfo=NY)
         for s, e in zip(starts, ends, strict=True)
     )
     later = [datetime.fromisoformat(s.start) for s in open_ended.slots]
