@@ -170,13 +170,13 @@ class Reader:
                 self.read_clock(match, "a_"), self.read_clock(match, "b_")
             )
             self.ends_by = True
-        elif match := self.take(rf"(?:after|later than|from|starting(?: at)?) {first}(?: on)?"):
-            self.clock = self.infer(self.read_clock(match, "a_"), window=True), END
         elif match := self.take(
             rf"(?:before|by|no later than|earlier than|until|till|til) {first}"
         ):
             until = self.infer(self.read_clock(match, "a_"), window=True)
             self.clock, self.ends_by = (MIDNIGHT, until if until != MIDNIGHT else END), True
+        elif match := self.take(rf"(?:after|later than|from|starting(?: at)?) {first}(?: on)?"):
+            self.clock = self.infer(self.read_clock(match, "a_"), window=True), END
         elif match := self.take(rf"around (?:at )?{first}") or self.take(
             rf"(?:at )?{first} ?(?:ish|around)"
         ):

@@ -189,3 +189,11 @@ async def test_a_list_of_days_searches_each_of_them(deps: Deps) -> None:
         "2027-03-15T00:00:00-04:00",
         "2027-03-16T12:00:00-04:00",
     )
+
+
+async def test_an_offset_from_now_still_respects_minimum_notice(deps: Deps) -> None:
+    """"in 20 minutes" at 10:00 with an hour's notice: the first offer is 11:00, not 10:20."""
+    reply = await find_slots(FindSlotsArgs(when="in 20 minutes"), CALL, deps)
+    assert reply.window is not None
+    assert reply.window.start == "2027-03-10T10:20:00-05:00"
+    assert reply.slots[0].start == "2027-03-10T11:00:00-05:00"

@@ -147,6 +147,7 @@ def test_a_time_the_clocks_skip_is_explained() -> None:
         ("between 1 and 3", True),
         ("before noon", True),
         ("by 4", True),
+        ("no later than 4", True),
         ("from 2 to 4 tomorrow", True),
         ("at 2", False),
         ("after 3", False),
