@@ -65,7 +65,7 @@ def resolve_when(text: str | None, reference: datetime, business: Business) -> W
     return Window(
         start=min(w.start for w in windows),
         end=max(w.end for w in windows),
-        phrase=" or ".join(w.phrase for w in windows),
+        phrase=_say_all(phrases, today),
         spans=windows,
     )
 
@@ -140,11 +140,32 @@ def _window(phrase: Phrase, zone: ZoneInfo, today: date) -> Window:
 
 
 def _say(phrase: Phrase, today: date) -> str:
-    days = _on(phrase.first, today)
+    hours = _say_hours(phrase, today)
+    return f"{_say_days(phrase, today)} {hours}" if hours else _say_days(phrase, today)
+
+
+def _say_all(phrases: list[Phrase], today: date) -> str:
+    """Several spans, briefly: "on Monday, March 15 or Tuesday, March 16 before noon"."""
+    hours = {_say_hours(phrase, today) for phrase in phrases}
+    one_day = {(p.first, p.last) for p in phrases}
+    if len(one_day) == 1 and phrases[0].first == phrases[0].last and "" not in hours:
+        said = " or ".join(_say_hours(phrase, today) for phrase in phrases)
+        return f"{_say_days(phrases[0], today)} {said}"  # "today at 2 PM or at 3 PM"
+    if len(hours) == 1 and all(p.first == p.last for p in phrases):
+        days = " or ".join(speech.day(p.first, today) for p in phrases)
+        return f"{speech.on(days)} {hours.pop()}".strip()
+    return " or ".join(_say(phrase, today) for phrase in phrases)
+
+
+def _say_days(phrase: Phrase, today: date) -> str:
     if phrase.last != phrase.first:
-        days = f"between {speech.day(phrase.first, today)} and {speech.day(phrase.last, today)}"
+        return f"between {speech.day(phrase.first, today)} and {speech.day(phrase.last, today)}"
+    return _on(phrase.first, today)
+
+
+def _say_hours(phrase: Phrase, today: date) -> str:
     if (phrase.since, phrase.until) == (MIDNIGHT, END):
-        return days
+        return ""
     since, until = _wall(today, phrase.since), _wall(today, phrase.until)
     if phrase.exact:
         hours = f"at {speech.clock(since)}"
@@ -154,7 +175,7 @@ def _say(phrase: Phrase, today: date) -> str:
         hours = f"after {speech.clock(since)}"
     else:
         hours = f"between {speech.clock(since)} and {speech.clock(until)}"
-    return f"{days} {hours}"
+    return hours
 
 
 def _iso(text: str, zone: ZoneInfo, today: date) -> Window | None:

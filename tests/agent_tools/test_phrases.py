@@ -174,6 +174,21 @@ def test_a_bare_hour_both_ways_inside_opening_hours_offers_both_readings() -> No
     assert found.phrase.count(" or ") == 1
 
 
+@pytest.mark.parametrize(
+    ("phrase", "said"),
+    [
+        ("Monday or Tuesday morning", "on Monday, March 15 or Tuesday, March 16 before noon"),
+        ("at 2 or 3", "today at 2 PM or at 3 PM"),
+        (
+            "Friday at 2 or Monday after 3",
+            "on Friday, March 12 at 2 PM or on Monday, March 15 after 3 PM",
+        ),
+    ],
+)
+def test_several_spans_are_said_briefly(phrase: str, said: str) -> None:
+    assert window(phrase).phrase == said
+
+
 def test_an_unknown_word_names_what_was_understood() -> None:
     with pytest.raises(UnclearTime, match='I got Friday, March 12, but not "moon"'):
         resolve_when("Friday moon", WEDNESDAY, NEW_YORK)
