@@ -192,7 +192,7 @@ async def test_a_list_of_days_searches_each_of_them(deps: Deps) -> None:
 
 
 async def test_an_offset_from_now_still_respects_minimum_notice(deps: Deps) -> None:
-    """"in 20 minutes" at 10:00 with an hour's notice: the first offer is 11:00, not 10:20."""
+    """At 10:00 with an hour's notice, "in 20 minutes" first offers 11:00, not 10:20."""
     reply = await find_slots(FindSlotsArgs(when="in 20 minutes"), CALL, deps)
     assert reply.window is not None
     assert reply.window.start == "2027-03-10T10:20:00-05:00"
