@@ -33,12 +33,17 @@ def offsets(reader: Reader) -> None:
         reader.part = moment.time(), END
     elif match := reader.take(
         rf"(?P<n>\d+) (?P<u>day|week)s? (?:from|after) {_ANCHOR}|(?P<n2>\d+) (?P<u2>day|week)s?"
-        r" (?:later|from now)|(?P<n3>1) week today"
+        r" (?:later|from now)|(?P<n3>\d+) weeks? today"
     ):
         count = int(match["n"] or match["n2"] or match["n3"])
         days = count * (7 if (match["u"] or match["u2"] or "week") == "week" else 1)
         anchor = match["anchor"] or "today"
         reader.set_days(_anchor_day(reader, anchor) + timedelta(days=days))
+    elif match := reader.take(
+        r"(?:in|within|over|during) the next (?:(?P<n>\d+) )?(?P<u>day|week)s?"
+    ):
+        count = int(match["n"] or 1) * (7 if match["u"] == "week" else 1)
+        reader.set_days(reader.today, reader.today + timedelta(days=count))
     elif match := reader.take(r"in (?P<n>\d+) (?P<u>day|week)s?"):
         count = int(match["n"])
         if match["u"] == "day":

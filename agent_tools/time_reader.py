@@ -184,7 +184,10 @@ class Reader:
             self.clock, self.fuzzy = (_shift(center, -60), _shift(center, 60)), True
 
     def single_clock(self) -> None:
-        if match := self.take(rf"(?:at )?{CLOCK}"):
+        if self.take(r"(?:at )?(?:the )?(?:same|this) time"):  # "same time tomorrow"
+            now = self.context.now.replace(second=0, microsecond=0)
+            self.clock, self.exact = (now, _shift(now, 1)), True
+        elif match := self.take(rf"(?:at )?{CLOCK}"):
             said = self.read_clock(match, "")
             start = self.infer(said)
             self.midnight = match["named"] == "midnight"

@@ -299,13 +299,16 @@ _OFFSETS: list[tuple[str, str | Callable[[re.Match[str]], str], tuple[str, ...]]
     (r"\b(week|day)(?:'s|s'?)? time\b", r"\1s", (" time",)),
 ]
 
-_REWRITES: list[tuple[str, str, tuple[str, ...]]] = [
+_REWRITES: list[tuple[str, str | Callable[[re.Match[str]], str], tuple[str, ...]]] = [
     (r"\b(?:in the |of the )?(am|pm)\b", r"\1", ("am", "pm")),
     (r"\b(?:mid ?day|12 noon|noon time)\b", "noon", ("mid", "noon")),
     (r"\bmid ?night\b", "midnight", ("mid",)),
     (r"\bo'? ?clock\b", "", ("clock",)),
     (r"\b(?:tomorrows|tmrw|tmr)\b", "tomorrow", ("tm", "tomorrows")),
     (r"\bthis night\b", "tonight", ("this night",)),
+    (r"\blater (today|tonight|this (?:morning|afternoon|evening))\b", r"\1", ("later",)),
+    (r"\bnot (before|after)\b", lambda m: "after" if m[1] == "before" else "before", ("not ",)),
+    (r"\b(?:the )?(?:this|same) time next week\b", "1 week from today same time", ("time next",)),
     (r"\bend of (today|tomorrow)\b", r"\1 end of the day", ("end of t",)),
     (r"\b(from|between) (\d{1,2}(?::\d\d)?) in the morning\b", r"\1 \2 am", ("morning",)),
     (

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import time as timer
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -187,6 +187,28 @@ def test_a_bare_hour_both_ways_inside_opening_hours_offers_both_readings() -> No
 )
 def test_several_spans_are_said_briefly(phrase: str, said: str) -> None:
     assert window(phrase).phrase == said
+
+
+@pytest.mark.parametrize(
+    ("phrase", "days", "hours"),
+    [
+        ("later today", "03-10..03-10", "00:00-24:00"),
+        ("later this afternoon", "03-10..03-10", "12:00-17:00"),
+        ("in the next couple of days", "03-10..03-12", "00:00-24:00"),
+        ("within the next week", "03-10..03-17", "00:00-24:00"),
+        ("not before 10", "03-10..03-10", "10:00-24:00"),
+        ("not after 3", "03-10..03-10", "00:00-15:00"),
+        ("same time tomorrow", "03-11..03-11", "10:00-10:01"),
+        ("this time next week", "03-17..03-17", "10:00-10:01"),
+        ("3 weeks today", "03-31..03-31", "00:00-24:00"),
+    ],
+)
+def test_everyday_phrases_beyond_the_corpus(phrase: str, days: str, hours: str) -> None:
+    found = window(phrase)
+    start, end = local(found.start), local(found.end)
+    last = end - timedelta(minutes=1) if end.time() == time(0) else end
+    assert f"{start:%m-%d}..{last:%m-%d}" == days
+    assert f"{start:%H:%M}-{'24:00' if end.time() == time(0) else f'{end:%H:%M}'}" == hours
 
 
 def test_an_unknown_word_names_what_was_understood() -> None:
