@@ -45,7 +45,7 @@ def read_phrases(
 ) -> list[Phrase] | None:
     """The phrase's spans (several for a list, an exclusion, or two readings), or None for
     "as soon as possible"."""
-    if is_asap(" ".join(re.sub(r"[,.;!?]", " ", text.lower()).split())):
+    if is_asap(" ".join(re.sub(r"[,;!?]", " ", text.lower().replace(".", "")).split())):
         return None
     words = normalize(text)
     if is_asap(words):

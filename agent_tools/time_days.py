@@ -32,7 +32,7 @@ def offsets(reader: Reader) -> None:
         reader.set_days(moment.date())
         reader.part = moment.time(), END
     elif match := reader.take(
-        rf"(?P<n>\d+) (?P<u>day|week)s? (?:from|after) {_ANCHOR}|(?P<n2>\d+) (?P<u2>day|week)s?"
+        rf"(?P<n>\d+) (?P<u>day|week)s? (?:from|after|on) {_ANCHOR}|(?P<n2>\d+) (?P<u2>day|week)s?"
         r" (?:later|from now)|(?P<n3>\d+) weeks? today"
     ):
         count = int(match["n"] or match["n2"] or match["n3"])

@@ -201,6 +201,11 @@ def test_several_spans_are_said_briefly(phrase: str, said: str) -> None:
         ("same time tomorrow", "03-11..03-11", "10:00-10:01"),
         ("this time next week", "03-17..03-17", "10:00-10:01"),
         ("3 weeks today", "03-31..03-31", "00:00-24:00"),
+        ("tomorrow @ 3", "03-11..03-11", "15:00-15:01"),
+        ("friday 3 pm or later", "03-12..03-12", "15:00-24:00"),
+        ("by end of day Friday", "03-12..03-12", "13:00-24:00"),
+        ("all day Friday", "03-12..03-12", "00:00-24:00"),
+        ("two weeks on Friday", "03-26..03-26", "00:00-24:00"),
     ],
 )
 def test_everyday_phrases_beyond_the_corpus(phrase: str, days: str, hours: str) -> None:
@@ -209,6 +214,10 @@ def test_everyday_phrases_beyond_the_corpus(phrase: str, days: str, hours: str) 
     last = end - timedelta(minutes=1) if end.time() == time(0) else end
     assert f"{start:%m-%d}..{last:%m-%d}" == days
     assert f"{start:%H:%M}-{'24:00' if end.time() == time(0) else f'{end:%H:%M}'}" == hours
+
+
+def test_asap_spelt_with_dots_is_the_earliest() -> None:
+    assert resolve_when("a.s.a.p.", WEDNESDAY, NEW_YORK) is None
 
 
 def test_an_unknown_word_names_what_was_understood() -> None:
