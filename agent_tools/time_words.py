@@ -307,6 +307,7 @@ _REWRITES: list[tuple[str, str | Callable[[re.Match[str]], str], tuple[str, ...]
     (r"\b(?:tomorrows|tmrw|tmr)\b", "tomorrow", ("tm", "tomorrows")),
     (r"\bthis night\b", "tonight", ("this night",)),
     (r"@", " at ", ("@",)),
+    (r"\b((?:this|next) month) on the (\d{1,2}th)\b", r"the \2 of \1", ("month on",)),
     (r"\ball day\b", "any day", ("all day",)),
     (r"\bby (?=(?:the )?end of)", "", ("by ",)),
     (r"(\S+(?: [ap]m)?) or (later|after)\b", r"after \1", ("or later", "or after")),
