@@ -16,6 +16,7 @@ from datetime import date, time, timedelta
 
 from agent_tools.errors import UnclearTime
 from agent_tools.time_days import read, read_days
+from agent_tools.time_normalize import normalize
 from agent_tools.time_reader import Context, Hours, Phrase, unclear
 from agent_tools.time_words import (
     END,
@@ -25,7 +26,6 @@ from agent_tools.time_words import (
     WEEKDAYS,
     Conventions,
     is_asap,
-    normalize,
 )
 
 __all__ = ["END", "MIDNIGHT", "Conventions", "Hours", "Phrase", "read_phrases"]
