@@ -156,17 +156,17 @@ def weeks(reader: Reader) -> None:
     elif reader.take(r"(?:this |the )?weekend"):
         saturday = cal.monday_of(today) + timedelta(days=5)
         reader.set_days(max(saturday, today), saturday + timedelta(days=1))
-    elif reader.take(r"(?:the )?week after next"):
-        reader.set_days(*cal.week(today, "after next"))
     elif reader.take(r"later (?:this|in the) week"):
         reader.set_days(today + timedelta(days=1), cal.week(today, "this")[1])
     elif match := reader.take(
         rf"(?:at )?(?:the )?(?P<p>beginning|start|early|middle|mid|end|late|later)(?: of| in)?"
-        rf" (?:{this} )?week|(?P<p2>midweek)(?: {this2} week)?"
+        rf" (?:{this} )?week(?P<an> after next)?|(?P<p2>midweek)(?: {this2} week)?"
     ):
-        which = match["w"] or match["w2"]
+        which = "after next" if match["an"] else match["w"] or match["w2"]
         days = cal.week_part(cal.week(today, which), match["p"] or match["p2"])
         _set_clipped(reader, days)
+    elif reader.take(r"(?:the )?week after next"):
+        reader.set_days(*cal.week(today, "after next"))
     elif match := reader.take(rf"(?:the )?(?:rest of |sometime )?{this} week"):
         _set_clipped(reader, cal.week(today, match["w"]))
 

@@ -61,7 +61,7 @@ _OFFSETS: list[tuple[str, str | Callable[[re.Match[str]], str], tuple[str, ...]]
     (r"\b(\d+) ?hrs?\b", r"\1 hours", ("hr",)),
     (r"(?<=\bin )(\d+) ?h\b", r"\1 hours", ("in ",)),
     (r"\b(\d+) ?mins?\b", r"\1 minutes", ("min",)),
-    (r"\b(week|day)(?:'s|s'?)? time\b", r"\1s", (" time",)),
+    (r"\b(week|day|hour|minute)(?:'s|s'?)? time\b", r"\1s", (" time",)),
 ]
 
 _REWRITES: list[tuple[str, str | Callable[[re.Match[str]], str], tuple[str, ...]]] = [

@@ -98,11 +98,12 @@ FILLER = _words(
 ASAP_WORDS = _words(
     """as soon possible you can asap earliest soonest first next available whenever any anytime
     time no preference right now immediately straight away sometime whatever's whatevers is
-    works i don't dont mind the please appointment slot have at moment early"""
+    works i don't dont mind the please appointment slot have at moment early your opening
+    openings do"""
 )
 KEY_ASAP = _words(
     """asap soonest earliest available whenever anytime now immediately straight sometime mind
-    preference possible time moment soon"""
+    preference possible time moment soon your"""
 )
 
 
