@@ -133,8 +133,9 @@ class Conventions:
 
 def is_asap(words: str) -> bool:
     """Whether the words only ask for the earliest time ("right now", "whenever works")."""
-    tokens = words.split()
-    return bool(tokens) and set(tokens) <= ASAP_WORDS and bool(set(tokens) & KEY_ASAP)
+    tokens = set(words.split())
+    key = tokens & KEY_ASAP or {"next", "opening"} <= tokens  # "your next opening"
+    return bool(tokens) and tokens <= ASAP_WORDS and bool(key)
 
 
 def number(word: str) -> int | None:

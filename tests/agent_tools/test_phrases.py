@@ -216,8 +216,14 @@ def test_everyday_phrases_beyond_the_corpus(phrase: str, days: str, hours: str) 
     assert f"{start:%H:%M}-{'24:00' if end.time() == time(0) else f'{end:%H:%M}'}" == hours
 
 
-def test_asap_spelt_with_dots_is_the_earliest() -> None:
-    assert resolve_when("a.s.a.p.", WEDNESDAY, NEW_YORK) is None
+@pytest.mark.parametrize("phrase", ["a.s.a.p.", "next opening", "your next opening"])
+def test_asking_for_the_earliest_has_no_window(phrase: str) -> None:
+    assert resolve_when(phrase, WEDNESDAY, NEW_YORK) is None
+
+
+def test_opening_with_a_day_is_first_thing_not_the_earliest() -> None:
+    found = window("Monday at opening")
+    assert (local(found.start).hour, local(found.end).hour) == (0, 10)
 
 
 def test_an_unknown_word_names_what_was_understood() -> None:
