@@ -152,6 +152,18 @@ def number(word: str) -> int | None:
 _COMPILED: dict[str, re.Pattern[str]] = {}
 
 
+_NEEDLES: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+
+def _mentions(words: str, needles: tuple[str, ...]) -> bool:
+    """Whether any needle is in the words: one literal-alternation search (this runs ~50 times
+    per phrase, and is cheaper than testing each needle in turn)."""
+    compiled = _NEEDLES.get(needles)
+    if compiled is None:
+        compiled = _NEEDLES[needles] = re.compile("|".join(map(re.escape, needles)))
+    return compiled.search(words) is not None
+
+
 def rewrite(
     pattern: str,
     replacement: str | Callable[[re.Match[str]], str],
@@ -160,7 +172,7 @@ def rewrite(
 ) -> str:
     """``re.sub`` with the pattern compiled once, skipped when none of ``needles`` (words the
     pattern cannot match without) is in the text: most rewrites never apply to a phrase."""
-    if needles and not any(needle in words for needle in needles):
+    if needles and not _mentions(words, needles):
         return words
     compiled = _COMPILED.get(pattern)
     if compiled is None:

@@ -6,6 +6,7 @@ resolves to the same window. ISO 8601 is read first; anything else goes to the p
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -152,14 +153,19 @@ def _say_all(phrases: list[Phrase], today: date) -> str:
         said = " or ".join(_say_hours(phrase, today) for phrase in phrases)
         return f"{_say_days(phrases[0], today)} {said}"  # "today at 2 PM or at 3 PM"
     if len(hours) == 1 and all(p.first == p.last for p in phrases):
-        days = " or ".join(speech.day(p.first, today) for p in phrases)
+        days = " or ".join(_day(p.first, today) for p in phrases)
         return f"{speech.on(days)} {hours.pop()}".strip()
     return " or ".join(_say(phrase, today) for phrase in phrases)
 
 
+@functools.lru_cache(maxsize=4096)
+def _day(value: date, today: date) -> str:
+    return speech.day(value, today)  # strftime is slow; a call names few days, often again
+
+
 def _say_days(phrase: Phrase, today: date) -> str:
     if phrase.last != phrase.first:
-        return f"between {speech.day(phrase.first, today)} and {speech.day(phrase.last, today)}"
+        return f"between {_day(phrase.first, today)} and {_day(phrase.last, today)}"
     return _on(phrase.first, today)
 
 
@@ -217,4 +223,4 @@ def _iso(text: str, zone: ZoneInfo, today: date) -> Window | None:
 
 
 def _on(day: date, today: date) -> str:
-    return speech.on(speech.day(day, today))
+    return speech.on(_day(day, today))
