@@ -35,6 +35,7 @@ _EXCEPT = re.compile(r" (?:but not|except(?: for)?|but(?! before| after)|not) ")
 _DAYISH = re.compile(
     rf"\b(?:{WEEKDAY_NAMES}|{MONTH_NAMES}|today|tomorrow|now|next|this|week|month|\d+th)\b|/"
 )
+_MONTH_DAY_END = re.compile(rf"\b(?:{MONTH_NAMES}) (?:the )?\d{{1,2}}(?:th)?$|\d+th$")
 _RANGE = re.compile(
     r"(?:from |between |starting )?(?P<a>.+?) (?:to|until|till|til|through|thru|and) (?P<b>.+)"
 )
@@ -136,7 +137,7 @@ def _day_range(words: str, context: Context) -> list[Phrase] | None:
     if match is None:
         return None
     if not _DAYISH.search(match["b"]) and not (  # "between 1 and 3" is a clock range
-        re.fullmatch(_BARE_DAY, match["b"]) and _DAYISH.search(match["a"])
+        re.fullmatch(_BARE_DAY, match["b"]) and _MONTH_DAY_END.search(match["a"])
     ):
         return None
     left, right = match["a"], match["b"]

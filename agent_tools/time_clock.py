@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from agent_tools.time_words import TEENS, TENS, UNITS, number, rewrite
+from agent_tools.time_words import TEENS, TENS, UNITS, Rewrite, apply, number, rule
 
 NUMBER_HINTS = (*UNITS, "ten", "eleven", "twelve", "teen", *TENS)
 _END = r"(?=\b|[ap]m\b)"  # the hour ends there, or runs into "pm"
@@ -44,52 +44,47 @@ def _to(match: re.Match[str]) -> str:
     return _clock(hour - 1, 60 - minute, match["h"])
 
 
-def spoken_clock(words: str) -> str:
-    minutes = r"(?: (?:minutes?|mins?))"
-    words = rewrite(
-        rf"\b(?P<m>(?:a )?quarter|half|{_NUM}{minutes}?) past (?P<h>{_HOUR}){_END}"
-        rf"|\b(?P<m2>(?:a )?quarter|{_MINUTE_WORD}|{_NUM}{minutes}) after (?P<h2>{_HOUR}){_END}",
+_MINUTES = r"(?: (?:minutes?|mins?))"
+SPOKEN_CLOCK: list[Rewrite] = [
+    rule(
+        rf"\b(?P<m>(?:a )?quarter|half|{_NUM}{_MINUTES}?) past (?P<h>{_HOUR}){_END}"
+        rf"|\b(?P<m2>(?:a )?quarter|{_MINUTE_WORD}|{_NUM}{_MINUTES}) after (?P<h2>{_HOUR}){_END}",
         _past,
-        words,
-        ("past", "after"),
-    )
-    words = rewrite(
-        rf"(?<!from )(?<!between )\b(?P<m>(?:a )?quarter|{_MINUTE_WORD}|{_NUM}{minutes}"
+        "past",
+        "after",
+    ),
+    rule(
+        rf"(?<!from )(?<!between )\b(?P<m>(?:a )?quarter|{_MINUTE_WORD}|{_NUM}{_MINUTES}"
         rf"|\d{{1,2}}(?= to (?:noon|midnight))) (?:to|of|till) (?P<h>{_HOUR}){_END}",
         _to,
-        words,
-        (" to ", " of ", " till "),
-    )
-    words = rewrite(
+        " to ",
+        " of ",
+        " till ",
+    ),
+    rule(
         rf"\bhalf (?P<h>{_HOUR})\b(?! hours?)",
         lambda m: _clock(_hour(m["h"]), 30, m["h"]),
-        words,
-        ("half",),
-    )
-    words = rewrite(
+        "half",
+    ),
+    rule(
         rf"\b(?P<h>{'|'.join(TEENS + UNITS)}) (?:oh |o )?(?P<m>{_MINUTE_WORD}|(?<=oh |.o )"
         rf"(?:{'|'.join(UNITS)}))\b(?! (?:minutes?|hours?|days?|weeks?|of|th)\b)",
         lambda m: f"{number(m['h'])}:{number(m['m']):02d}",
-        words,
-        NUMBER_HINTS,
-    )
-    words = rewrite(
-        r"\b([01]?\d|2[0-3])h([0-5]\d)?\b", lambda m: f"{m[1]}:{m[2] or '00'}", words, ("h",)
-    )
-    words = rewrite(r"\b([01]?\d|2[0-3])([0-5]\d) hours\b", r"\1:\2", words, ("hours",))
-    words = rewrite(
-        r"(?<![\d/:])\b(1[0-2]|0?[1-9])([0-5]\d) ?(?=[ap]m\b)", r"\1:\2 ", words, ("am", "pm")
-    )
-    words = rewrite(
+        *NUMBER_HINTS,
+    ),
+    rule(r"\b([01]?\d|2[0-3])h([0-5]\d)?\b", lambda m: f"{m[1]}:{m[2] or '00'}", "h"),
+    rule(r"\b([01]?\d|2[0-3])([0-5]\d) hours\b", r"\1:\2", "hours"),
+    rule(r"(?<![\d/:])\b(1[0-2]|0?[1-9])([0-5]\d) ?(?=[ap]m\b)", r"\1:\2 ", "am", "pm"),
+    rule(
         r"\b(at|around|tonight|today|tomorrow|by|after|before) ([01]?\d|2[0-3])([0-5]\d)\b",
         r"\1 \2:\3",
-        words,
-        ("at ", "around", "tonight", "today", "tomorrow", "by ", "after", "before"),
-    )
-    words = rewrite(
-        r"(?<=\bat )(1?\d|2[0-3]) ([0-5]\d)\b(?! ?(?:th|days?|weeks?|minutes?))",
-        r"\1:\2",
-        words,
-        ("at ",),
-    )
-    return rewrite(r"^([01]?\d|2[0-3])([0-5]\d)$", r"\1:\2", words)
+        *("at ", "around", "tonight", "today", "tomorrow", "by ", "after", "before"),
+    ),
+    rule(r"(?<=\bat )(1?\d|2[0-3]) ([0-5]\d)\b(?! ?(?:th|days?|weeks?|minutes?))", r"\1:\2", "at "),
+    rule(r"^([01]?\d|2[0-3])([0-5]\d)$", r"\1:\2"),
+]
+
+
+def spoken_clock(words: str) -> str:
+    """The words with every clock time said as ``H:MM``."""
+    return apply(SPOKEN_CLOCK, words)

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from agent_tools import time_calendar as cal
 from agent_tools.errors import UnclearTime
 from agent_tools.time_reader import _MONTH, _NEXT, _WD, Context, Reader, moment_after
-from agent_tools.time_words import END, MONTHS, WEEKDAY_NAMES, WEEKDAYS
+from agent_tools.time_words import END, MONTHS, WEEKDAY_NAMES, WEEKDAYS, mentions
 
 _ANCHOR = rf"(?P<anchor>today|tomorrow|now|{WEEKDAY_NAMES})"
 
@@ -196,6 +196,8 @@ def _set_clipped(reader: Reader, days: cal.Days) -> None:
 
 def dates(reader: Reader) -> None:
     """ "March 20", "the 20th of March", "3/20", "2027/04/01", "the 20th", "Thursday the 15th"."""
+    if not mentions(reader.words, tuple("0123456789")):
+        return
     weekday = rf"(?:{_WD} )?"
     year = r"(?: (?P<y>\d{4}))?"
     if match := reader.take(
@@ -294,7 +296,7 @@ def read(words: str, context: Context) -> Reader:
 def read_days(words: str, context: Context) -> cal.Days | None:
     """The days of a phrase that names only days ("next Friday", "the 20th"), else None."""
     try:
-        reader = read(words, context)
+        reader = Reader(words, context).parse(DAY_RULES, explain=False)
     except UnclearTime:
         return None
     if reader.part is not None or reader.clock is not None:

@@ -23,6 +23,7 @@ from agent_tools.time_words import (
     MONTH_NAMES,
     WEEKDAY_NAMES,
     Conventions,
+    mentions,
 )
 
 
@@ -69,6 +70,9 @@ _NEXT = r"next|coming|upcoming|following|the following|the coming|the next"
 
 
 _COMPILED: dict[str, re.Pattern[str]] = {}
+# Words without which no day part / no clock can be said (rules are skipped when absent).
+_PART_HINTS = ("lunch", "night", "first thing", "early as", "opening", "end of", "clos", "after")
+_CLOCK_HINTS = (*"0123456789", "noon", "midnight", "same time", "this time")
 
 
 def unclear(heard: str) -> UnclearTime:
@@ -95,20 +99,25 @@ class Reader:
         self.midnight = False
         self.also: time | None = None  # the other half of the day, when both fit ("at 10")
 
-    def parse(self, day_rules: Sequence[Callable[[Reader], None]]) -> Reader:
-        """Apply the day rules (the first that matches wins), then day parts and clocks."""
+    def parse(
+        self, day_rules: Sequence[Callable[[Reader], None]], *, explain: bool = True
+    ) -> Reader:
+        """Apply the day rules (the first that matches wins), then day parts and clocks.
+        ``explain``: word the question for the caller (off when only testing a reading)."""
         for rule in day_rules:
             if self.days is None:
                 rule(self)
-        self.day_parts()
-        for clock_rule in (self.clock_ranges, self.single_clock):
-            if self.clock is None:
-                clock_rule()
+        if mentions(self.words, (*self.conventions.day_parts, *_PART_HINTS)):
+            self.day_parts()
+        if mentions(self.words, _CLOCK_HINTS):
+            for clock_rule in (self.clock_ranges, self.single_clock):
+                if self.clock is None:
+                    clock_rule()
         leftovers = [w for w in self.words.split() if w not in FILLER]
         if self.days is None and self.part is None and self.clock is None:
             raise unclear(" ".join(leftovers) or self.words.strip())
         if leftovers:
-            raise self._partly_understood(" ".join(leftovers))
+            raise self._partly_understood(" ".join(leftovers)) if explain else unclear("")
         return self
 
     def _partly_understood(self, heard: str) -> UnclearTime:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import time
 
@@ -149,32 +149,43 @@ def number(word: str) -> int | None:
     return CARDINALS.get(word)
 
 
-_COMPILED: dict[str, re.Pattern[str]] = {}
+Replacement = str | Callable[[re.Match[str]], str]
 
 
-_NEEDLES: dict[tuple[str, ...], re.Pattern[str]] = {}
+@dataclass(frozen=True, slots=True)
+class Rewrite:
+    """One regex rewrite of a phrase, compiled once; skipped (cheaply) when none of its needles
+    (literal words the pattern cannot match without) is in the phrase."""
+
+    pattern: re.Pattern[str]
+    replacement: Replacement
+    needles: re.Pattern[str] | None = None
+
+    def __call__(self, words: str) -> str:
+        if self.needles is not None and self.needles.search(words) is None:
+            return words
+        return self.pattern.sub(self.replacement, words)
 
 
-def _mentions(words: str, needles: tuple[str, ...]) -> bool:
-    """Whether any needle is in the words: one literal-alternation search (this runs ~50 times
-    per phrase, and is cheaper than testing each needle in turn)."""
+def rule(pattern: str, replacement: Replacement, *needles: str) -> Rewrite:
+    """A :class:`Rewrite` of ``pattern``; ``needles`` as above (none: always tried)."""
+    hint = re.compile("|".join(map(re.escape, needles))) if needles else None
+    return Rewrite(re.compile(pattern), replacement, hint)
+
+
+def apply(rules: Sequence[Rewrite], words: str) -> str:
+    """The words after each rule in turn."""
+    for each in rules:
+        words = each(words)
+    return words
+
+
+def mentions(words: str, needles: tuple[str, ...]) -> bool:
+    """Whether any of the literal needles is in the words (one compiled search, cached)."""
     compiled = _NEEDLES.get(needles)
     if compiled is None:
         compiled = _NEEDLES[needles] = re.compile("|".join(map(re.escape, needles)))
     return compiled.search(words) is not None
 
 
-def rewrite(
-    pattern: str,
-    replacement: str | Callable[[re.Match[str]], str],
-    words: str,
-    needles: tuple[str, ...] = (),
-) -> str:
-    """``re.sub`` with the pattern compiled once, skipped when none of ``needles`` (words the
-    pattern cannot match without) is in the text: most rewrites never apply to a phrase."""
-    if needles and not _mentions(words, needles):
-        return words
-    compiled = _COMPILED.get(pattern)
-    if compiled is None:
-        compiled = _COMPILED[pattern] = re.compile(pattern)
-    return compiled.sub(replacement, words)
+_NEEDLES: dict[tuple[str, ...], re.Pattern[str]] = {}
