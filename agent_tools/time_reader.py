@@ -203,7 +203,8 @@ class Reader:
             self.clock, self.exact = (start, _shift(start, 1)), True
             if said[2] is None and 1 <= said[0] <= 11 and self.part is None:
                 both = [t for t in _halves(said) if _inside(t, self.opening())]
-                self.also = both[1] if len(both) == 2 else None
+                other = [t for t in both if t != start]
+                self.also = other[0] if len(both) == 2 and len(other) == 1 else None
 
     def read_clock(self, match: re.Match[str], prefix: str) -> Clock:
         named = match[f"{prefix}named"]

@@ -172,6 +172,13 @@ def test_a_bare_hour_both_ways_inside_opening_hours_offers_both_readings() -> No
         "22:00",
     ]
     assert found.phrase.count(" or ") == 1
+    # An hour read as PM by default still offers the morning reading too, and only once.
+    found = resolve_when("Saturday at 2", datetime(2027, 3, 26, 10, tzinfo=UTC), LONDON)
+    assert found is not None
+    assert [f"{s.start.astimezone(LONDON.timezone):%H:%M}" for s in found.parts] == [
+        "14:00",
+        "02:00",
+    ]
 
 
 @pytest.mark.parametrize(
