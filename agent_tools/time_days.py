@@ -153,7 +153,7 @@ def weeks(reader: Reader) -> None:
     elif reader.take(r"(?:the )?next weekend|the weekend after"):
         saturday = cal.week(today, "next")[0] + timedelta(days=5)
         reader.set_days(saturday, saturday + timedelta(days=1))
-    elif reader.take(r"(?:this |the )?weekend"):
+    elif reader.take(r"(?:this |the )?weekends?"):
         saturday = cal.monday_of(today) + timedelta(days=5)
         reader.set_days(max(saturday, today), saturday + timedelta(days=1))
     elif reader.take(r"later (?:this|in the) week"):

@@ -92,7 +92,8 @@ FILLER = _words(
     would like love could can you do we have is are there anything something available free
     open appointment appointments slot slots book booking me a an or how what works work best
     good it that be possible if get come earliest no yes ok okay um uh so well just around
-    this either then anytime"""
+    this either then anytime i'm im we're we'll i'll should will perhaps probably really fine
+    great thanks thank hi hello yeah only"""
 )
 # A phrase made only of these words (with at least one of KEY_ASAP) means "the earliest".
 ASAP_WORDS = _words(
@@ -126,6 +127,7 @@ class Conventions:
             "afternoon": (time(12), time(17)),
             "mid-afternoon": (time(14), time(16)),
             "late afternoon": (time(15), time(17)),
+            "early evening": (time(17), time(19)),
             "evening": (time(17), END),
         }
     )

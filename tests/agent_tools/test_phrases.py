@@ -213,6 +213,9 @@ def test_several_spans_are_said_briefly(phrase: str, said: str) -> None:
         ("by end of day Friday", "03-12..03-12", "13:00-24:00"),
         ("all day Friday", "03-12..03-12", "00:00-24:00"),
         ("two weeks on Friday", "03-26..03-26", "00:00-24:00"),
+        ("I'm free after 4 on Tuesday", "03-16..03-16", "16:00-24:00"),
+        ("early evening tomorrow", "03-11..03-11", "17:00-19:00"),
+        ("weekends only", "03-13..03-14", "00:00-24:00"),
     ],
 )
 def test_everyday_phrases_beyond_the_corpus(phrase: str, days: str, hours: str) -> None:
