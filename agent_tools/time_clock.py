@@ -41,7 +41,7 @@ def _past(match: re.Match[str]) -> str:
 def _to(match: re.Match[str]) -> str:
     minute = _minutes(match["m"])
     hour = _hour(match["h"]) or 24
-    return _clock(hour - 1, 60 - minute, match["h"])
+    return _clock((hour - 1) or 12, 60 - minute, match["h"])  # "quarter to one" is 12:45
 
 
 _MINUTES = r"(?: (?:minutes?|mins?))"

@@ -20,7 +20,7 @@ _ANCHOR = rf"(?P<anchor>today|tomorrow|now|{WEEKDAY_NAMES})"
 def offsets(reader: Reader) -> None:
     """ "in 20 minutes", "3 hours from now" (from then to the end of that day), "in 3 days",
     "2 days from tomorrow", "a week from Tuesday", "in 2 weeks" (that calendar week)."""
-    if not _mentions(reader, "minute", "hour", "day", "week"):
+    if not _mentions(reader, "minute", "hour", "day", "week", "month"):
         return
     context = reader.context
     if match := reader.take(
@@ -44,6 +44,18 @@ def offsets(reader: Reader) -> None:
     ):
         count = int(match["n"] or 1) * (7 if match["u"] == "week" else 1)
         reader.set_days(reader.today, reader.today + timedelta(days=count))
+    elif match := reader.take(
+        r"(?P<n>\d+) months? (?:from|after) (?P<anchor>today|now|tomorrow)|in (?P<n2>\d+) months?"
+    ):
+        day = _anchor_day(reader, match["anchor"] or "today")
+        month_index = day.month - 1 + int(match["n"] or match["n2"])
+        first = date(day.year + month_index // 12, month_index % 12 + 1, 1)
+        later = first.replace(day=min(day.day, cal.month_end(first).day))
+        if match["anchor"]:  # "a month from today": that day
+            reader.set_days(later)
+        else:  # "in a month": that calendar week, like "in a week"
+            monday = cal.monday_of(later)
+            reader.set_days(monday, monday + timedelta(days=6))
     elif match := reader.take(r"in (?P<n>\d+) (?P<u>day|week)s?"):
         count = int(match["n"])
         if match["u"] == "day":

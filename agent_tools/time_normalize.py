@@ -128,6 +128,7 @@ _REWRITES: list[Rewrite] = [
 _PUNCTUATION = [
     rule(r"(?<=[\d\s])([ap])\.? ?m\b\.?", r"\1m", ".", " m"),
     rule(r"(\d{1,2})\.(\d{2})(?!\d)", r"\1:\2", "."),
+    rule(rf"\b({WEEKDAY_NAMES}) ?- ?({WEEKDAY_NAMES})\b", r"\1 to \2", "-"),
     rule(r"(?<=[a-z])-(?=[a-z])", " ", "-"),
     rule(r"\s*-\s*ish\b|\s*ish\b", " ish", "ish"),
     rule(r"\bish ?([ap]m)\b", r"\1 ish", "ish"),

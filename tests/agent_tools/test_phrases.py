@@ -216,6 +216,10 @@ def test_several_spans_are_said_briefly(phrase: str, said: str) -> None:
         ("I'm free after 4 on Tuesday", "03-16..03-16", "16:00-24:00"),
         ("early evening tomorrow", "03-11..03-11", "17:00-19:00"),
         ("weekends only", "03-13..03-14", "00:00-24:00"),
+        ("quarter to one", "03-10..03-10", "12:45-12:46"),
+        ("a month from now", "04-10..04-10", "00:00-24:00"),
+        ("in a month", "04-05..04-11", "00:00-24:00"),
+        ("Mon-Wed next week", "03-15..03-17", "00:00-24:00"),
     ],
 )
 def test_everyday_phrases_beyond_the_corpus(phrase: str, days: str, hours: str) -> None:
