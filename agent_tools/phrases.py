@@ -37,8 +37,13 @@ _DAYISH = re.compile(
 )
 _MONTH_DAY_END = re.compile(rf"\b(?:{MONTH_NAMES}) (?:the )?\d{{1,2}}(?:th)?$|\d+th$")
 _RANGE = re.compile(
-    r"(?:from |between |starting )?(?P<a>.+?) (?:to|until|till|til|through|thru|and) (?P<b>.+)"
+    r"(?:from |between |starting )?(?P<a>.+?) (?:to|until|till|til|through|thru) (?P<b>.+)"
+    r"|between (?P<a2>.+?) and (?P<b2>.+)"
 )
+# "Monday and Wednesday" is a list (either suits); "between Monday and Wednesday" a range, and
+# "after 2 and before 5" one window.
+_OR = re.compile(r"\bor\b")
+_OR_AND = re.compile(r"\bor\b|\band\b(?! (?:before|after)\b)")
 
 
 def read_phrases(
@@ -54,8 +59,9 @@ def read_phrases(
     context = Context(today, now, hours, conventions or Conventions())
     if _EXCEPT.search(f" {words} "):
         return _excluding(words, context)
-    if " or " in f" {words} ":
-        return _either(words, context)
+    alternatives = _OR if "between" in words else _OR_AND
+    if alternatives.search(words):
+        return _either(words, context, alternatives)
     return _day_range(words, context) or read(words, context).phrases()
 
 
@@ -64,10 +70,12 @@ def _excluding(words: str, context: Context) -> list[Phrase]:
     scope minus the days named, as runs of consecutive days."""
     scope_words, excluded_words = (p.strip() for p in _EXCEPT.split(f" {words} ", maxsplit=1))
     scope_words = re.sub(r"\b(?:any ?day|any ?time|anytime|whenever)\b", " ", scope_words).strip()
+    week = (context.today, context.today + timedelta(days=6))  # no days said: the next 7
     if scope_words:
-        (scope,) = read(scope_words, context).phrases()
+        reader = read(scope_words, context)
+        (scope,) = reader.phrases(days=week) if reader.days is None else reader.phrases()
     else:
-        scope = Phrase(context.today, context.today + timedelta(days=6))
+        scope = Phrase(*week)
     dropped: set[date] = set()
     for part in re.split(r" or | and | nor |, ", excluded_words.removeprefix("on ")):
         if part.removeprefix("on ") in WEEKDAYS:  # "next week but not Friday": every Friday in it
@@ -90,14 +98,18 @@ def _excluding(words: str, context: Context) -> list[Phrase]:
     return [Phrase(run[0], run[-1], scope.since, scope.until, False, scope.ends_by) for run in runs]
 
 
-def _either(words: str, context: Context) -> list[Phrase]:
+def _either(words: str, context: Context, alternatives: re.Pattern[str]) -> list[Phrase]:
     """ "Monday or Tuesday morning": each alternative, sharing the days or hours only one
     names ("at 2 or 3 tomorrow", "March 22 or 23", "Monday or Friday next week")."""
-    parts = [p.strip() for p in re.split(r"\bor\b", words.removeprefix("either ")) if p.strip()]
+    parts = [p.strip() for p in alternatives.split(words.removeprefix("either ")) if p.strip()]
     if len(parts) < 2:
         raise unclear(words)
     if re.fullmatch(rf"(?:(?:{WEEKDAY_NAMES}) )+", f"{parts[0]} "):
         parts = parts[0].split() + parts[1:]  # "Monday, Tuesday or Thursday"
+    for index in range(1, len(parts)):
+        before = re.fullmatch(r"(?:this|next|the) (\w+)", parts[index - 1])
+        if parts[index] == "next" and before:  # "this Friday or next", "this week or next"
+            parts[index] = f"next {before[1]}"
     month = re.match(rf"(?:{MONTH_NAMES}) ", parts[0])
     week = re.search(r" (?:next|this) week$", parts[-1])
     for index, part in enumerate(parts):
@@ -136,11 +148,11 @@ def _day_range(words: str, context: Context) -> list[Phrase] | None:
     match = _RANGE.fullmatch(words)
     if match is None:
         return None
-    if not _DAYISH.search(match["b"]) and not (  # "between 1 and 3" is a clock range
-        re.fullmatch(_BARE_DAY, match["b"]) and _MONTH_DAY_END.search(match["a"])
+    left, right = match["a"] or match["a2"], match["b"] or match["b2"]
+    if not _DAYISH.search(right) and not (  # "between 1 and 3" is a clock range
+        re.fullmatch(_BARE_DAY, right) and _MONTH_DAY_END.search(left)
     ):
         return None
-    left, right = match["a"], match["b"]
     if re.fullmatch(_BARE_DAY, left) and (tail := re.match(rf"{_BARE_DAY} (.+)", right)):
         left = f"{left} {tail[1]}"  # "5 to 16 Aug", "the 4th to the 23rd of next month"
     if re.fullmatch(_BARE_DAY, right) and (head := re.match(rf"(.+? ){_BARE_DAY}$", left)):

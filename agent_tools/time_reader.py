@@ -172,9 +172,9 @@ class Reader:
     def clock_ranges(self) -> None:
         first, second = CLOCK.replace("?P<", "?P<a_"), CLOCK.replace("?P<", "?P<b_")
         to = r"(?:and|to|till|til|until|but before|and before)"
-        if match := self.take(rf"(?:between|from|later than) {first} {to} {second}") or self.take(
-            rf"{first} {to} {second}"
-        ):
+        if match := self.take(
+            rf"(?:between|from|later than|after) {first} {to} {second}"
+        ) or self.take(rf"{first} {to} {second}"):
             self.clock = self.infer_range(
                 self.read_clock(match, "a_"), self.read_clock(match, "b_")
             )

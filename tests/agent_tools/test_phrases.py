@@ -182,6 +182,27 @@ def test_a_bare_hour_both_ways_inside_opening_hours_offers_both_readings() -> No
 
 
 @pytest.mark.parametrize(
+    ("phrase", "days"),
+    [
+        ("Monday and Wednesday", ["03-15", "03-17"]),
+        ("Monday, Wednesday, and Friday", ["03-15", "03-17", "03-19"]),
+        ("tuesday/wednesday", ["03-16", "03-17"]),
+        ("this Friday or next", ["03-12", "03-19"]),
+        ("weekday mornings", ["03-10", "03-11", "03-12", "03-15", "03-16"]),
+    ],
+)
+def test_lists_and_weekdays_name_each_day(phrase: str, days: list[str]) -> None:
+    found = window(phrase)
+    named = [
+        f"{local(part.start) + timedelta(days=n):%m-%d}"
+        for part in found.parts
+        for n in range((local(part.end) - local(part.start)).days + 1)
+        if local(part.start) + timedelta(days=n) < local(part.end)
+    ]
+    assert named == days
+
+
+@pytest.mark.parametrize(
     ("phrase", "said"),
     [
         ("Monday or Tuesday morning", "on Monday, March 15 or Tuesday, March 16 before noon"),
@@ -220,6 +241,8 @@ def test_several_spans_are_said_briefly(phrase: str, said: str) -> None:
         ("a month from now", "04-10..04-10", "00:00-24:00"),
         ("in a month", "04-05..04-11", "00:00-24:00"),
         ("Mon-Wed next week", "03-15..03-17", "00:00-24:00"),
+        ("after 2 and before 5", "03-10..03-10", "14:00-17:00"),
+        ("no earlier than 2", "03-10..03-10", "14:00-24:00"),
     ],
 )
 def test_everyday_phrases_beyond_the_corpus(phrase: str, days: str, hours: str) -> None:
