@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import time
+from typing import NamedTuple
 
 MIDNIGHT = time(0)
 END = time.max  # the end of a day, exclusive in practice
@@ -154,19 +155,13 @@ def number(word: str) -> int | None:
 Replacement = str | Callable[[re.Match[str]], str]
 
 
-@dataclass(frozen=True, slots=True)
-class Rewrite:
+class Rewrite(NamedTuple):
     """One regex rewrite of a phrase, compiled once; skipped (cheaply) when none of its needles
     (literal words the pattern cannot match without) is in the phrase."""
 
     pattern: re.Pattern[str]
     replacement: Replacement
-    needles: re.Pattern[str] | None = None
-
-    def __call__(self, words: str) -> str:
-        if self.needles is not None and self.needles.search(words) is None:
-            return words
-        return self.pattern.sub(self.replacement, words)
+    needles: re.Pattern[str] | None
 
 
 def rule(pattern: str, replacement: Replacement, *needles: str) -> Rewrite:
@@ -176,9 +171,10 @@ def rule(pattern: str, replacement: Replacement, *needles: str) -> Rewrite:
 
 
 def apply(rules: Sequence[Rewrite], words: str) -> str:
-    """The words after each rule in turn."""
-    for each in rules:
-        words = each(words)
+    """The words after each rule in turn (a plain loop over tuples: ~70 rules run per phrase)."""
+    for pattern, replacement, needles in rules:
+        if needles is None or needles.search(words) is not None:
+            words = pattern.sub(replacement, words)
     return words
 
 
