@@ -95,7 +95,7 @@ def _excluding(words: str, context: Context) -> list[Phrase]:
             runs[-1].append(day)
         else:
             runs.append([day])
-    return [Phrase(run[0], run[-1], scope.since, scope.until, False, scope.ends_by) for run in runs]
+    return [replace(scope, first=run[0], last=run[-1]) for run in runs]
 
 
 def _either(words: str, context: Context, alternatives: re.Pattern[str]) -> list[Phrase]:
@@ -104,11 +104,33 @@ def _either(words: str, context: Context, alternatives: re.Pattern[str]) -> list
     parts = [p.strip() for p in alternatives.split(words.removeprefix("either ")) if p.strip()]
     if len(parts) < 2:
         raise unclear(words)
+    parts = _filled_in(parts)
+    readers = [read(part, context) for part in parts]
+    days = next((r.days for r in reversed(readers) if r.days is not None), None)
+    hours = next((r.hours() for r in reversed(readers) if r.hours() is not None), None)
+    found: list[Phrase] = []
+    week = timedelta(days=7)
+    for part, reader in zip(parts, readers, strict=True):
+        for said in reader.phrases(days, hours):
+            # A list of weekdays reads forward: "Tuesday or Thursday" said on a Wednesday is
+            # next Tuesday or the Thursday after it; "next Thursday or Friday" the Friday after.
+            weekday = re.match(rf"(?:on )?(?:{WEEKDAY_NAMES})\b", part)
+            behind = bool(found and weekday and said.first < found[-1].first)
+            found.append(
+                replace(said, first=said.first + week, last=said.last + week) if behind else said
+            )
+    return found
+
+
+def _filled_in(parts: list[str]) -> list[str]:
+    """The alternatives with what was said once written into each: "Monday, Tuesday" split,
+    "this Friday or next" -> next Friday, "March 22 or 23" -> March 23, "at 2 or 3" -> at 3,
+    "Monday or Friday next week" -> Monday next week."""
     if re.fullmatch(rf"(?:(?:{WEEKDAY_NAMES}) )+", f"{parts[0]} "):
         parts = parts[0].split() + parts[1:]  # "Monday, Tuesday or Thursday"
     for index in range(1, len(parts)):
         before = re.fullmatch(r"(?:this|next|the) (\w+)", parts[index - 1])
-        if parts[index] == "next" and before:  # "this Friday or next", "this week or next"
+        if parts[index] == "next" and before:
             parts[index] = f"next {before[1]}"
     month = re.match(rf"(?:{MONTH_NAMES}) ", parts[0])
     week = re.search(r" (?:next|this) week$", parts[-1])
@@ -119,21 +141,7 @@ def _either(words: str, context: Context, alternatives: re.Pattern[str]) -> list
             parts[index] = f"at {part}"
         elif week and re.fullmatch(rf"(?:on )?(?:{WEEKDAY_NAMES})", part):
             parts[index] = f"{part}{week[0]}"
-    readers = [read(part, context) for part in parts]
-    days = next((r.days for r in reversed(readers) if r.days is not None), None)
-    hours = next((r.hours() for r in reversed(readers) if r.hours() is not None), None)
-    found: list[Phrase] = []
-    for part, reader in zip(parts, readers, strict=True):
-        for said in reader.phrases(days, hours):
-            # A list of weekdays reads forward: "Tuesday or Thursday" said on a Wednesday is
-            # next Tuesday or the Thursday after it; "next Thursday or Friday" the Friday after.
-            weekday = re.match(rf"(?:on )?(?:{WEEKDAY_NAMES})\b", part)
-            later = timedelta(days=7)
-            forward = found and weekday and said.first < found[-1].first
-            found.append(
-                replace(said, first=said.first + later, last=said.last + later) if forward else said
-            )
-    return found
+    return parts
 
 
 def _day_range(words: str, context: Context) -> list[Phrase] | None:
