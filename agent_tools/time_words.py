@@ -94,18 +94,19 @@ FILLER = _words(
     open appointment appointments slot slots book booking me a an or how what works work best
     good it that be possible if get come earliest no yes ok okay um uh so well just around
     this either then anytime i'm im we're we'll i'll should will perhaps probably really fine
-    great thanks thank hi hello yeah only"""
+    great thanks thank hi hello yeah only want to need meet let's lets put down does chance
+    possibly"""
 )
 # A phrase made only of these words (with at least one of KEY_ASAP) means "the earliest".
 ASAP_WORDS = _words(
     """as soon possible you can asap earliest soonest first next available whenever any anytime
     time no preference right now immediately straight away sometime whatever's whatevers is
     works i don't dont mind the please appointment slot have at moment early your opening
-    openings do"""
+    openings do need an a want to come in get book sooner better"""
 )
 KEY_ASAP = _words(
     """asap soonest earliest available whenever anytime now immediately straight sometime mind
-    preference possible time moment soon your"""
+    preference possible time moment soon your sooner"""
 )
 
 

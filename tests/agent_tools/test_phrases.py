@@ -242,6 +242,8 @@ def test_several_spans_are_said_briefly(phrase: str, said: str) -> None:
         ("in a month", "04-05..04-11", "00:00-24:00"),
         ("Mon-Wed next week", "03-15..03-17", "00:00-24:00"),
         ("after 2 and before 5", "03-10..03-10", "14:00-17:00"),
+        ("let's meet on friday", "03-12..03-12", "00:00-24:00"),
+        ("put me down for the 20th", "03-20..03-20", "00:00-24:00"),
         ("no earlier than 2", "03-10..03-10", "14:00-24:00"),
     ],
 )
@@ -253,7 +255,16 @@ def test_everyday_phrases_beyond_the_corpus(phrase: str, days: str, hours: str) 
     assert f"{start:%H:%M}-{'24:00' if end.time() == time(0) else f'{end:%H:%M}'}" == hours
 
 
-@pytest.mark.parametrize("phrase", ["a.s.a.p.", "next opening", "your next opening"])
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "a.s.a.p.",
+        "next opening",
+        "your next opening",
+        "I need an appointment asap",
+        "the sooner the better",
+    ],
+)
 def test_asking_for_the_earliest_has_no_window(phrase: str) -> None:
     assert resolve_when(phrase, WEDNESDAY, NEW_YORK) is None
 
@@ -261,6 +272,11 @@ def test_asking_for_the_earliest_has_no_window(phrase: str) -> None:
 def test_opening_with_a_day_is_first_thing_not_the_earliest() -> None:
     found = window("Monday at opening")
     assert (local(found.start).hour, local(found.end).hour) == (0, 10)
+
+
+def test_wanting_to_come_in_without_saying_when_asks() -> None:
+    with pytest.raises(UnclearTime):
+        resolve_when("I want to come in", WEDNESDAY, NEW_YORK)
 
 
 def test_an_unknown_word_names_what_was_understood() -> None:
