@@ -197,3 +197,10 @@ async def test_an_offset_from_now_still_respects_minimum_notice(deps: Deps) -> N
     assert reply.window is not None
     assert reply.window.start == "2027-03-10T10:20:00-05:00"
     assert reply.slots[0].start == "2027-03-10T11:00:00-05:00"
+
+
+async def test_a_daily_stated_window_bounds_each_days_appointments(deps: Deps) -> None:
+    reply = await find_slots(FindSlotsArgs(when="next week between 1 and 3", limit=10), CALL, deps)
+    spans = [(datetime.fromisoformat(s.start), datetime.fromisoformat(s.end)) for s in reply.slots]
+    assert len({start.date() for start, _ in spans}) > 1
+    assert all(start.hour >= 13 and end <= end.replace(hour=15, minute=0) for start, end in spans)
