@@ -7,6 +7,7 @@ key.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -31,6 +32,13 @@ from agent_tools.phones import COUNTRIES, InvalidPhone, normalise
 from agent_tools.phrases import Conventions
 from app import config_fields as read
 from app.config_schema import check_known_keys
+from app.settings import Settings
+
+
+def configured_path(env: Mapping[str, str] = os.environ) -> Path:
+    """BUSINESS_CONFIG as the server reads it (default: the demo), without the other settings."""
+    raw = env.get("BUSINESS_CONFIG")
+    return Path(raw).expanduser().resolve() if raw else Settings().business_config
 
 
 def load_business(path: Path) -> Business:

@@ -21,6 +21,7 @@ from agent_tools.business import Business
 from agent_tools.ports import Deps
 from app import reconciler
 from app.business_config import load_business
+from app.config_schema import zone_warning
 from app.db import supabase_store
 from app.db.appointments import PostgresAppointmentStore, create_pool
 from app.db.embedded import start_embedded_postgres
@@ -56,6 +57,9 @@ def utc_now() -> datetime:
 def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Litestar:
     settings.validate()
     configured = load_business(settings.business_config)  # fail fast, before serving
+    warning = zone_warning(configured.timezone, clock().year)
+    if warning:
+        log.warning("config.timezone_without_dst", detail=warning)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:

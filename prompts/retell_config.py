@@ -21,8 +21,7 @@ from retell.types.llm_create_params import LlmCreateParams
 from agent_tools.business import Business
 from agent_tools.caller_context import default_variables
 from agent_tools.registry import TOOLS, Tool
-from app.business_config import load_business
-from app.settings import Settings
+from app.business_config import configured_path, load_business
 
 PROMPT = Path(__file__).with_name("receptionist.md")
 
@@ -116,7 +115,7 @@ def public_base_url() -> str:
 
 def configured_business() -> Business:
     """The business in BUSINESS_CONFIG (default: the demo)."""
-    return load_business(Settings.from_env().business_config)
+    return load_business(configured_path())
 
 
 def main() -> None:

@@ -11,8 +11,10 @@ import pytest
 from agent_tools.business import Contact
 from agent_tools.business_info import BusinessInfoArgs, answer, business_info
 from agent_tools.business_speech import duration, opening_hours
+from agent_tools.find_slots import FindSlotsArgs, find_slots
 from agent_tools.ports import CallContext, Deps
 from app.business_config import load_business
+from app.openapi import document
 
 DEMO = load_business(Path(__file__).parents[2] / "config" / "demo-business.toml")
 MONDAY = date(2026, 11, 23)
@@ -88,3 +90,14 @@ async def test_the_tool_answers_in_the_business_zone(deps: Deps) -> None:
     reply = await business_info(BusinessInfoArgs(topic="opening hours"), CallContext(), deps)
     assert reply.topic == "hours"
     assert reply.message.startswith("Today, Wednesday, we're open 9 AM to 5 PM.")
+
+
+def test_the_tool_is_in_the_openapi_contract() -> None:
+    paths = document()["paths"]
+    assert paths["/retell/functions/business_info"]["post"]["operationId"] == "business_info"
+
+
+async def test_a_service_said_loosely_or_by_alias_finds_slots(deps: Deps) -> None:
+    for said in ("hygiene visits", "CLEANINGS", "cleaning!"):
+        found = await find_slots(FindSlotsArgs(service=said, when="tomorrow"), CallContext(), deps)
+        assert found.service == "Cleaning"
