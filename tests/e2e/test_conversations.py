@@ -124,6 +124,10 @@ async def test_a_known_caller_reschedules(retell: RetellClient, clean_pool: asyn
     assert variables["caller_name"] == "Grace Hopper"
     assert variables["next_appointment"] == "Cleaning on Monday, April 5 at 9 AM"
     assert variables["next_appointment_id"] == appointment_id
+    assert variables["caller"] == (
+        "Grace Hopper, who has called before; their next appointment is Cleaning on Monday, "
+        f"April 5 at 9 AM (id {appointment_id})"
+    )
     talk.says("Can I move my cleaning to the Wednesday after, in the afternoon?")
     mine = talk.tool("find_appointments")
     assert [a["appointment_id"] for a in mine["appointments"]] == [appointment_id]
