@@ -34,49 +34,42 @@ def day_hours(ranges: Sequence[OpenRange]) -> str:
     return join_and([span(r) for r in ranges])
 
 
+Day = tuple[str, tuple[OpenRange, ...]]  # a day's name and its opening ranges
+
+
 def opening_hours(business: Business, today: date | None = None) -> str:
     """The week as a person reads it out. With ``today``: today's hours first (closures and
     special hours included), then the six days after it; without: Monday to Sunday."""
-    lead: list[str] = []
     if today is None:
-        days = [(_DAY_NAMES[i], business.weekly_hours.get(i, ())) for i in range(7)]
-    else:
-        hours = business.hours_on(today)
-        name = _DAY_NAMES[today.weekday()]
-        lead = [
-            f"Today, {name}, we're open {day_hours(hours)}"
-            if hours
-            else f"We're closed today, {name}"
-        ]
-        later = [today + timedelta(days=n) for n in range(1, 7)]
-        days = [(_DAY_NAMES[d.weekday()], business.hours_on(d)) for d in later]
-    if not any(hours for _, hours in days) and not lead:
-        return "We're closed every day at the moment."
-    phrases = [_run([name for name, _ in run], run[0][1]) for run in _runs(days)]
-    rest = "; ".join(phrases)
-    rest = rest[0].upper() + rest[1:] + "."
-    return f"{lead[0]}. {rest}" if lead else rest
+        week = [(_DAY_NAMES[i], business.weekly_hours.get(i, ())) for i in range(7)]
+        if not any(hours for _, hours in week):
+            return "We're closed every day at the moment."
+        return _week(week)
+    hours = business.hours_on(today)
+    name = _DAY_NAMES[today.weekday()]
+    lead = (
+        f"Today, {name}, we're open {day_hours(hours)}" if hours else f"We're closed today, {name}"
+    )
+    later = [today + timedelta(days=n) for n in range(1, 7)]
+    return f"{lead}. " + _week([(_DAY_NAMES[d.weekday()], business.hours_on(d)) for d in later])
 
 
-def _run(names: list[str], hours: tuple[OpenRange, ...]) -> str:
-    return f"{_days(names)} {day_hours(hours)}" if hours else f"closed {_days(names)}"
-
-
-def _runs(
-    days: list[tuple[str, tuple[OpenRange, ...]]],
-) -> list[list[tuple[str, tuple[OpenRange, ...]]]]:
-    """Neighbouring days with the same hours (or both closed), grouped."""
-    runs: list[list[tuple[str, tuple[OpenRange, ...]]]] = []
+def _week(days: list[Day]) -> str:
+    """Consecutive days, neighbours with the same hours (or both closed) said together."""
+    runs: list[list[Day]] = []
     for day in days:
-        if runs and runs[-1][-1][1] == day[1] and _next(runs[-1][-1][0]) == day[0]:
+        if runs and runs[-1][-1][1] == day[1]:
             runs[-1].append(day)
         else:
             runs.append([day])
-    return runs
-
-
-def _next(name: str) -> str:
-    return _DAY_NAMES[(_DAY_NAMES.index(name) + 1) % 7]
+    phrases = [
+        f"{_days([n for n, _ in run])} {day_hours(run[0][1])}"
+        if run[0][1]
+        else f"closed {_days([n for n, _ in run])}"
+        for run in runs
+    ]
+    text = "; ".join(phrases)
+    return text[0].upper() + text[1:] + "."
 
 
 def _days(names: list[str]) -> str:
@@ -102,8 +95,7 @@ def services(business: Business) -> str:
 
 
 def join_and(items: Sequence[str]) -> str:
-    return (
-        speech.join_or(items).replace(" or ", " and ")
-        if len(items) <= 2
-        else (", ".join(items[:-1]) + f" and {items[-1]}")
-    )
+    """ "a", "a and b", "a, b and c"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"

@@ -10,7 +10,7 @@ import pytest
 
 from agent_tools.business import Contact
 from agent_tools.business_info import BusinessInfoArgs, answer, business_info
-from agent_tools.business_speech import duration, opening_hours
+from agent_tools.business_speech import duration, join_and, opening_hours
 from agent_tools.find_slots import FindSlotsArgs, find_slots
 from agent_tools.ports import CallContext, Deps
 from app.business_config import load_business
@@ -101,3 +101,10 @@ async def test_a_service_said_loosely_or_by_alias_finds_slots(deps: Deps) -> Non
     for said in ("hygiene visits", "CLEANINGS", "cleaning!"):
         found = await find_slots(FindSlotsArgs(service=said, when="tomorrow"), CallContext(), deps)
         assert found.service == "Cleaning"
+
+
+def test_lists_are_joined_with_and_even_when_a_name_says_or() -> None:
+    assert join_and([]) == ""
+    assert join_and(["Cut or trim"]) == "Cut or trim"
+    assert join_and(["Cut or trim", "Colour"]) == "Cut or trim and Colour"
+    assert join_and(["a", "b", "c"]) == "a, b and c"
