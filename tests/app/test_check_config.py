@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 import structlog
 
+from agent_tools.errors import ConfigError
 from app.check_config import check
 from app.factory import create_app
 from app.settings import Settings
@@ -40,6 +42,8 @@ def test_a_misspelt_key_is_one_line_and_exit_code_2(tmp_path: Path) -> None:
     assert code == 2
     assert text.count("\n") == 1
     assert "unknown key `booking.min_notice` (did you mean `min_notice_minutes`?)" in text
+    with pytest.raises(ConfigError, match=r"unknown key `booking\.min_notice`"):
+        create_app(Settings(business_config=bad, allow_unsigned_webhooks=True))
 
 
 def test_a_zone_without_daylight_saving_is_warned_about(tmp_path: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -83,7 +85,7 @@ async def test_an_impossible_number_is_refused_speakably(deps: Deps) -> None:
     ],
 )
 async def test_control_and_bidi_characters_never_reach_the_booking(
-    deps: Deps, name: str, stored: str
+    deps: Deps, calendar_path: Path, name: str, stored: str
 ) -> None:
     booked = await run_tool(
         "book_appointment",
@@ -92,6 +94,11 @@ async def test_control_and_bidi_characters_never_reach_the_booking(
         deps,
     )
     assert booked["appointment"]["name"] == stored
+    text = await asyncio.to_thread(calendar_path.read_text, encoding="utf-8")
+    events = json.loads(text)["events"]
+    (event,) = events.values()
+    assert stored in event["summary"]
+    assert not set(event["summary"]) & {"\r", "\n", "\u202e", "\u2066", "\u2069", "\x07"}
 
 
 async def test_a_name_of_only_control_characters_is_asked_for_again(deps: Deps) -> None:
