@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock 2>/dev/null | cksum | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test unit lint format bench retell-config retell-push lock clean check-config
+.PHONY: help install run test unit lint format bench retell-config retell-push lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -37,14 +37,15 @@ format: $(STAMP) ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+.PHONY: check-config
+check-config: $(STAMP) ## Validate BUSINESS_CONFIG (default: the demo) and print the business as read
+	@$(BIN)/python -m app.check_config
+
 bench: $(STAMP) ## Benchmarks of the hot paths (see bench/README.md)
 	$(BIN)/python -m bench.availability
 	$(BIN)/python -m bench.webhook
 	$(BIN)/python -m bench.booking
 	$(BIN)/python -m bench.google
-
-check-config: $(STAMP) ## Validate BUSINESS_CONFIG (default: the demo) and print the business as read
-	@$(BIN)/python -m app.check_config
 
 retell-config: $(STAMP) ## Print the Retell LLM config (prompt + tools) as JSON; needs PUBLIC_BASE_URL
 	@$(BIN)/python -m prompts.retell_config
