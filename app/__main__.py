@@ -7,6 +7,8 @@ import sys
 import uvicorn
 
 from agent_tools.errors import ConfigError
+from app.data_lock import lock_data_dir, uses_data_dir
+from app.db.embedded import check_embedded_available
 from app.factory import create_app
 from app.logging import configure_logging
 from app.settings import Settings, SettingsError
@@ -16,7 +18,10 @@ def main() -> None:
     try:
         settings = Settings.from_env()
         configure_logging(settings.log_format, settings.log_level)
+        check_embedded_available(settings)
         application = create_app(settings)
+        # Held until the process exits: a second server on this folder stops here.
+        data_lock = lock_data_dir(settings.data_dir) if uses_data_dir(settings) else None
     except (SettingsError, ConfigError) as exc:
         sys.stderr.write(f"frontdesk: cannot start: {exc}\n")
         raise SystemExit(2) from None
@@ -28,6 +33,8 @@ def main() -> None:
         access_log=False,
         server_header=False,
     )
+    if data_lock is not None:
+        data_lock.release()
 
 
 if __name__ == "__main__":
