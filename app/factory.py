@@ -14,7 +14,7 @@ from typing import Any
 import asyncpg
 import structlog
 from litestar import Litestar
-from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.di import Provide
 from redis.asyncio import Redis
 
 from agent_tools.business import Business
@@ -29,14 +29,17 @@ from app.db.migrations import apply_migrations
 from app.db.phone_backfill import normalise_stored_phones
 from app.db.supabase_store import SupabaseAppointmentStore
 from app.google_sync import GoogleSync, PostgresMirror
+from app.guards import app_state
 from app.idempotency import DurableTier, FastTier
 from app.idempotency.guard import IdempotencyGuard
 from app.idempotency.memory import MemoryTier
 from app.idempotency.records import PostgresRecords, SupabaseRecords
 from app.idempotency.redis_tier import RedisTier
 from app.journal import Journal
+from app.limits import request_limits
 from app.metrics import COMPONENTS
 from app.middleware import request_context
+from app.rate_limit import RateLimiter, trusted_networks
 from app.replay import SeenSignatures
 from app.routes import google as google_routes
 from app.routes import health, operator, retell, retell_events
@@ -76,7 +79,8 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             seen = SeenSignatures(
                 Redis.from_url(settings.redis_url, socket_timeout=0.25)
                 if settings.redis_url
-                else None
+                else None,
+                db.pool,
             )
             stack.push_async_callback(seen.aclose)
             COMPONENTS.google = calendar if isinstance(calendar, GoogleCalendar) else None
@@ -84,6 +88,11 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             app.state.frontdesk = AppState(
                 settings=settings,
                 seen_signatures=seen,
+                limiter=RateLimiter(
+                    settings.rate_limit_per_minute,
+                    settings.refused_limit_per_minute,
+                    trusted_networks(settings.trusted_proxies),
+                ),
                 pool=db.pool,
                 deps=deps,
                 idempotency=IdempotencyGuard(fast, db.durable, settings.idempotency_wait_seconds),
@@ -129,13 +138,9 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
         ],
         lifespan=[lifespan],
         logging_config=None,  # app.logging configures logging; Litestar's default logs at INFO
-        middleware=[
-            request_context,
-            RateLimitConfig(
-                rate_limit=("minute", settings.rate_limit_per_minute),
-                exclude=["/health", "/metrics"],
-            ).middleware,
-        ],
+        middleware=[request_context, request_limits(settings.body_timeout_seconds)],
+        dependencies={"frontdesk": Provide(app_state, sync_to_thread=False)},
+        openapi_config=None,  # one document, the public contract: GET /openapi.json (app.openapi)
         debug=False,
         request_max_body_size=1024 * 1024,
     )

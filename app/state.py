@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
-from litestar import Request
+from litestar.connection import ASGIConnection
 
 from agent_tools.ports import Deps
 from app.google_sync import GoogleSync
 from app.idempotency.guard import IdempotencyGuard
 from app.journal import Journal
+from app.rate_limit import RateLimiter
 from app.replay import SeenSignatures
 from app.settings import Settings
 
@@ -24,9 +25,10 @@ class AppState:
     idempotency: IdempotencyGuard
     journal: Journal
     seen_signatures: SeenSignatures
+    limiter: RateLimiter
     google_sync: GoogleSync | None = None
 
     @staticmethod
-    def of(request: Request[Any, Any, Any]) -> AppState:
-        state: AppState = request.app.state.frontdesk
+    def of(connection: ASGIConnection[Any, Any, Any, Any]) -> AppState:
+        state: AppState = connection.app.state.frontdesk
         return state

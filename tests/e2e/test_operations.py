@@ -65,3 +65,29 @@ async def test_operator_endpoints_need_the_key(
 def test_oversized_bodies_are_refused(live_server: str) -> None:
     response = httpx.post(f"{live_server}/retell/functions", content=b"x" * (1024 * 1024 + 1))
     assert response.status_code == 413
+
+
+def test_a_repeated_signature_on_a_booking_gets_the_kept_answer_and_books_once(
+    retell: RetellClient,
+) -> None:
+    """Should Retell retry a tool call without signing it afresh, the booking's answer is not
+    lost to a 401: the repeat is answered from the kept reply and nothing is booked twice."""
+    args = {"start": "2027-04-14T10:00", "name": "Grace Hopper"}
+    body = json.dumps(
+        {"name": "book_appointment", "call": retell_call("call_repeat"), "args": args}
+    ).encode()
+    signature = sign(body)
+    first = retell.post("/retell/functions", body, signature=signature)
+    again = retell.post("/retell/functions", body, signature=signature)
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert first.json()["ok"] is True
+    assert again.json() == first.json()
+
+
+def test_a_repeated_signature_on_a_lookup_is_refused(retell: RetellClient) -> None:
+    body = json.dumps(
+        {"name": "find_appointments", "call": retell_call("call_lookup"), "args": {}}
+    ).encode()
+    signature = sign(body)
+    assert retell.post("/retell/functions", body, signature=signature).status_code == 200
+    assert retell.post("/retell/functions", body, signature=signature).status_code == 401
