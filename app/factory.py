@@ -21,10 +21,12 @@ from agent_tools.business import Business
 from agent_tools.ports import Deps
 from app import reconciler
 from app.business_config import load_business
+from app.config_schema import zone_warning
 from app.db import supabase_store
 from app.db.appointments import PostgresAppointmentStore, create_pool
 from app.db.embedded import start_embedded_postgres
 from app.db.migrations import apply_migrations
+from app.db.phone_backfill import normalise_stored_phones
 from app.db.supabase_store import SupabaseAppointmentStore
 from app.google_sync import GoogleSync, PostgresMirror
 from app.guards import app_state
@@ -58,13 +60,16 @@ def utc_now() -> datetime:
 def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Litestar:
     settings.validate()
     configured = load_business(settings.business_config)  # fail fast, before serving
+    warning = zone_warning(configured.timezone, clock().year)
+    if warning:
+        log.warning("config.timezone_without_dst", detail=warning)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
             if not settings.retell_api_key:
                 log.warning("webhooks.unsigned", detail="ALLOW_UNSIGNED_WEBHOOKS is on: demo only")
-            db = await _open_database(settings, stack)
+            db = await _open_database(settings, configured, stack)
             business, calendar, google_sync = await _open_calendar(settings, configured, db, stack)
             fast = _fast_tier(settings)
             stack.push_async_callback(fast.aclose)
@@ -149,7 +154,9 @@ class _Database:
     durable: DurableTier
 
 
-async def _open_database(settings: Settings, stack: AsyncExitStack) -> _Database:
+async def _open_database(
+    settings: Settings, business: Business, stack: AsyncExitStack
+) -> _Database:
     """Supabase's HTTP API when only it is configured; else Postgres (given, or embedded)."""
     if settings.supabase_url and settings.supabase_service_key and not settings.database_url:
         client = await supabase_store.connect(settings.supabase_url, settings.supabase_service_key)
@@ -165,6 +172,7 @@ async def _open_database(settings: Settings, stack: AsyncExitStack) -> _Database
     stack.push_async_callback(pool.close)
     async with pool.acquire() as connection:
         await apply_migrations(connection, settings.migrations_dir)
+        await normalise_stored_phones(connection, business.id, business.country)
     kind = "postgres" if settings.database_url else "embedded"
     return _Database(kind, pool, PostgresAppointmentStore(pool), PostgresRecords(pool))
 

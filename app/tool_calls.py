@@ -18,10 +18,12 @@ from agent_tools.errors import (
     TRANSIENT_CODES,
     CalendarUnavailable,
     InvalidArguments,
+    SpokenValueError,
     TemporarilyUnavailable,
     ToolError,
     UnknownTool,
 )
+from agent_tools.phones import normalise_or_none
 from agent_tools.ports import CallContext, Deps, StoreUnavailableError
 from agent_tools.registry import TOOLS
 from app import metrics
@@ -51,8 +53,9 @@ def storable(value: Any) -> bool:
     return True
 
 
-def call_context(call: Any) -> CallContext:
-    """The parts of Retell's call object the tools use; anything malformed is left out."""
+def call_context(call: Any, country: str | None = None) -> CallContext:
+    """The parts of Retell's call object the tools use; anything malformed is left out, and
+    the caller ID is read into E.164 (in ``country`` when it lacks a "+")."""
     if not isinstance(call, dict) or not storable(call):
         return CallContext()
     started = call.get("start_timestamp")
@@ -64,9 +67,15 @@ def call_context(call: Any) -> CallContext:
     from_number = call.get("from_number")
     return CallContext(
         call_id=call_id if isinstance(call_id, str) else None,
-        from_number=from_number if isinstance(from_number, str) and from_number else None,
+        from_number=caller_id(from_number, country),
         started_at=started_at,
     )
+
+
+def caller_id(value: Any, country: str | None) -> str | None:
+    """The number calling, in E.164; None when absent or not a number ("anonymous")."""
+    number = normalise_or_none(value, country) if isinstance(value, str) else None
+    return number.e164 if number else None
 
 
 async def answer(
@@ -175,7 +184,7 @@ async def _dispatch(name: str, raw_args: Any, call: CallContext, deps: Deps) -> 
     if not isinstance(raw_args, dict) or not storable(raw_args):
         raise InvalidArguments("Sorry, something went wrong with that request. Let me try again.")
     try:
-        args = tool.args_model.model_validate(raw_args)
+        args = tool.args_model.model_validate(raw_args, context={"country": deps.business.country})
     except ValidationError as exc:
         raise _invalid(exc) from None
     reply = await tool.handler(args, call, deps)
@@ -188,7 +197,10 @@ def _invalid(exc: ValidationError) -> InvalidArguments:
         field = ".".join(str(part) for part in error["loc"]) or "arguments"
         problems.append({"field": field, "problem": error["msg"]})
     first = problems[0]["field"]
-    if first == "name":
+    spoken = exc.errors()[0].get("ctx", {}).get("error")
+    if isinstance(spoken, SpokenValueError):
+        message = str(spoken)
+    elif first == "name":
         message = "May I have your full name for the booking?"
     elif first == "arguments":
         message = "Which time would you like? I need one of the offered times to book."

@@ -11,10 +11,10 @@ from litestar import Request, Response, post
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from agent_tools.caller_context import dynamic_variables
-from agent_tools.ownership import normalize_phone
 from agent_tools.ports import Appointment
 from app.routes.retell import malformed, verified_json
 from app.state import AppState
+from app.tool_calls import caller_id
 
 log = structlog.get_logger("frontdesk.retell")
 
@@ -50,7 +50,7 @@ async def inbound_call(request: Request[Any, Any, Any]) -> Response[dict[str, An
     state = AppState.of(request)
     deps = state.deps
     now = deps.clock()
-    name, upcoming = await _known_caller(state, normalize_phone(from_number))
+    name, upcoming = await _known_caller(state, caller_id(from_number, deps.business.country))
     variables = dynamic_variables(deps.business, now, name, upcoming)
     return Response(
         {event: {"dynamic_variables": variables, "metadata": {"business_id": deps.business.id}}}
