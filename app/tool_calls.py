@@ -10,6 +10,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+import asyncpg
 import structlog
 from pydantic import ValidationError
 
@@ -86,7 +87,11 @@ async def answer(
         return 200, await run_tool(name, raw_args, call, deps, journal)
     request_print = fingerprint(name, raw_args, call.call_id)
     began = time.perf_counter()
-    outcome = await guard.begin(key, request_print)
+    try:
+        outcome = await guard.begin(key, request_print)
+    except Exception as error:  # the durable tier (Postgres) could not be asked
+        await guard.abandon(key)
+        return 200, _fault_reply(name, call, error)
     if isinstance(outcome, Replay):
         metrics.REPLAYS.labels(name).inc()
         log.info(
@@ -115,49 +120,103 @@ async def answer(
         raise
     if reply.get("error") in TRANSIENT_CODES:
         await guard.abandon(key)  # "try again" must run again, not replay
-    else:
+        return 200, reply
+    try:
         await guard.finish(key, request_print, 200, reply)
+    except Exception as error:
+        # What was done is done: the caller hears it. A retry finds the booking intent.
+        log.warning("idempotency.keep_failed", tool=name, error=type(error).__name__)
+        await guard.abandon(key)
     return 200, reply
 
 
 async def run_tool(
     name: str, raw_args: Any, call: CallContext, deps: Deps, journal: Journal | None = None
 ) -> dict[str, Any]:
+    """The reply to one tool call; whatever fails, the caller hears a sentence, never a 500."""
     began = time.perf_counter()
-    outcome = "fault"
-    reply: dict[str, Any] = {}
     try:
-        try:
-            reply = await _dispatch(name, raw_args, call, deps)
-            outcome = "ok"
-        except StoreUnavailableError:
-            log.exception("tool.store_unavailable", tool=name, call_id=call.call_id)
-            raise TemporarilyUnavailable(
-                "Sorry, I'm having trouble with our booking system right now. "
-                "Could you give me a moment and I'll try again?"
-            ) from None
-        except CalendarUnavailableError:
-            log.warning("tool.calendar_unavailable", tool=name, call_id=call.call_id)
-            raise CalendarUnavailable(
-                "Sorry, I can't reach the calendar right now, so nothing was changed. "
-                "Shall I try again in a moment?"
-            ) from None
+        reply = await _dispatch(name, raw_args, call, deps)
     except ToolError as error:
-        outcome = error.code
-        reply = {"ok": False, "error": error.code, "message": error.message, **error.details}
-    finally:
-        elapsed = round((time.perf_counter() - began) * 1000, 2)
-        known = name if name in TOOLS else "unknown"
-        metrics.TOOL_CALLS.labels(known, outcome).inc()
-        metrics.TOOL_SECONDS.labels(known).observe(elapsed / 1000)
-        log.info("tool.call", tool=name, call_id=call.call_id, outcome=outcome, duration_ms=elapsed)
-        if journal is not None:
-            appointment = reply.get("appointment")
-            appointment_id = (
-                appointment.get("appointment_id") if isinstance(appointment, dict) else None
-            )
-            journal.tool_call(call.call_id, name, outcome, elapsed, appointment_id)
+        reply = _error_reply(error)
+    except Exception as error:
+        reply = _fault_reply(name, call, error)
+    elapsed = round((time.perf_counter() - began) * 1000, 2)
+    trace = traced(reply)
+    outcome = str(trace.pop("outcome"))
+    known = name if name in TOOLS else "unknown"
+    metrics.TOOL_CALLS.labels(known, outcome).inc()
+    metrics.TOOL_SECONDS.labels(known).observe(elapsed / 1000)
+    log.info(
+        "tool.call",
+        tool=name,
+        call_id=call.call_id,
+        phone=call.from_number,
+        outcome=outcome,
+        duration_ms=elapsed,
+        **trace,
+    )
+    if journal is not None:
+        journal.tool_call(call.call_id, name, outcome, elapsed, trace.get("appointment_id"))
     return reply
+
+
+def traced(reply: dict[str, Any]) -> dict[str, Any]:
+    """What a log line needs to find this call again: the outcome, the appointment and its
+    service and start, and how many results a search or lookup found."""
+    found: dict[str, Any] = {"outcome": "ok" if reply.get("ok") else reply.get("error", "fault")}
+    appointment = reply.get("appointment")
+    if isinstance(appointment, dict):
+        found["appointment_id"] = appointment.get("appointment_id")
+        found["service"] = appointment.get("service")
+        found["start"] = appointment.get("start")
+    elif isinstance(reply.get("service"), str):
+        found["service"] = reply["service"]
+    for results in ("slots", "appointments"):
+        if isinstance(reply.get(results), list):
+            found["results"] = len(reply[results])
+            if reply.get("ok") and not reply[results]:
+                found["outcome"] = "none_found"
+    return found
+
+
+def _error_reply(error: ToolError) -> dict[str, Any]:
+    return {"ok": False, "error": error.code, "message": error.message, **error.details}
+
+
+_STORE_FAULTS = (
+    StoreUnavailableError,
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.AdminShutdownError,
+)
+
+
+def _fault_reply(name: str, call: CallContext, error: Exception) -> dict[str, Any]:
+    """A fault below the use case, as the sentence the contract promises for it."""
+    if isinstance(error, CalendarUnavailableError):
+        log.warning("tool.calendar_unavailable", tool=name, call_id=call.call_id, error=str(error))
+        return _error_reply(CalendarUnavailable(CALENDAR_DOWN))
+    if isinstance(error, _STORE_FAULTS):
+        log.warning(
+            "tool.store_unavailable", tool=name, call_id=call.call_id, error=type(error).__name__
+        )
+    else:
+        log.error("tool.failed", tool=name, call_id=call.call_id, exc_info=error)
+    return _error_reply(TemporarilyUnavailable(STORE_DOWN))
+
+
+CALENDAR_DOWN = (
+    "Sorry, I can't reach the calendar right now, so nothing was changed. "
+    "Shall I try again in a moment?"
+)
+STORE_DOWN = (
+    "Sorry, I'm having trouble with our booking system right now. "
+    "Could you give me a moment and I'll try again?"
+)
 
 
 async def _dispatch(name: str, raw_args: Any, call: CallContext, deps: Deps) -> dict[str, Any]:
