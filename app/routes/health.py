@@ -1,4 +1,9 @@
-"""Liveness (the process answers) and readiness (database and cache answer, config loaded)."""
+"""Liveness (the process answers) and readiness.
+
+Readiness is 503 only for what makes calls fail: the database or the calendar. Redis down is
+``degraded`` and stays 200, because calls go on without it (idempotency falls back to the
+database), so a load balancer keeps the instance in rotation.
+"""
 
 from __future__ import annotations
 
@@ -34,16 +39,20 @@ def openapi() -> dict[str, Any]:
 @get("/health/ready")
 async def ready(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
     state = AppState.of(request)
+    database, cache, calendar = await asyncio.gather(
+        _check(_database(state)), _check(state.idempotency.fast.ping()), _calendar(state)
+    )
     checks = {
         "config": "ok",
-        "database": await _check(_database(state)),
-        "cache": await _check(state.idempotency.fast.ping()),
-        "calendar": await _calendar(state),
+        "database": database,
+        "cache": cache if cache == "ok" else cache.replace("error", "degraded", 1),
+        "calendar": calendar,
     }
-    healthy = all(v == "ok" for v in checks.values())
+    failing = [name for name in ("database", "calendar") if checks[name] != "ok"]
+    status = "unavailable" if failing else "ok" if checks["cache"] == "ok" else "degraded"
     return Response(
-        {"status": "ok" if healthy else "unavailable", "checks": checks},
-        status_code=HTTP_200_OK if healthy else HTTP_503_SERVICE_UNAVAILABLE,
+        {"status": status, "checks": checks, "failing": failing},
+        status_code=HTTP_503_SERVICE_UNAVAILABLE if failing else HTTP_200_OK,
     )
 
 

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import asyncpg
 import httpx
 
-from tests.e2e.conftest import OPERATOR_KEY, RetellClient, retell_call, sign
+from tests.e2e.conftest import (
+    OPERATOR_KEY,
+    RetellClient,
+    retell_call,
+    running,
+    settings_for,
+    sign,
+)
+from tests.fakes.serving import free_port
 
 
 def test_a_replayed_signature_is_refused_without_side_effects(retell: RetellClient) -> None:
@@ -65,3 +74,19 @@ async def test_operator_endpoints_need_the_key(
 def test_oversized_bodies_are_refused(live_server: str) -> None:
     response = httpx.post(f"{live_server}/retell/functions", content=b"x" * (1024 * 1024 + 1))
     assert response.status_code == 413
+
+
+def test_readiness_with_redis_down_is_degraded_but_stays_in_rotation(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Calls go on without Redis, so readiness says so and keeps answering 200."""
+    settings = settings_for(database_url, tmp_path, redis_url=f"redis://127.0.0.1:{free_port()}/0")
+    with running(settings) as url:
+        ready = httpx.get(f"{url}/health/ready")
+        assert ready.status_code == 200, ready.text
+        assert ready.json()["status"] == "degraded"
+        assert ready.json()["checks"]["cache"].startswith("degraded")
+        assert ready.json()["checks"]["database"] == "ok"
+        client = RetellClient(url)
+        assert client.tool("find_slots", {"when": "tomorrow"})["ok"] is True
+        client.http.close()
