@@ -8,7 +8,11 @@ from typing import Any
 
 import structlog
 from litestar import Request, Response, post
-from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
+from litestar.status_codes import (
+    HTTP_200_OK,
+    HTTP_204_NO_CONTENT,
+    HTTP_503_SERVICE_UNAVAILABLE,
+)
 
 from agent_tools.caller_context import dynamic_variables
 from agent_tools.ownership import normalize_phone
@@ -24,7 +28,8 @@ CALLER_LOOKUP_SECONDS = 1.0
 
 @post("/retell/webhook", status_code=HTTP_200_OK)
 async def call_event(request: Request[Any, Any, Any]) -> Response[Any]:
-    """Store every event (unknown ones too) and acknowledge at once; writing happens after."""
+    """Store every event (unknown ones too), then acknowledge it; an event that could not be
+    stored is answered 503 so Retell sends it again: never acknowledge what was not kept."""
     payload = await verified_json(request)
     if not isinstance(payload, dict):
         return malformed()
@@ -32,8 +37,20 @@ async def call_event(request: Request[Any, Any, Any]) -> Response[Any]:
     event = event if isinstance(event, str) and event else "unknown"
     call = payload.get("call")
     call_id = call.get("call_id") if isinstance(call, dict) else None
+    try:
+        await AppState.of(request).journal.call_event(event, payload)
+    except Exception as error:
+        log.warning(
+            "retell.event_not_stored",
+            retell_event=event,
+            call_id=call_id,
+            error=type(error).__name__,
+        )
+        return Response(
+            {"ok": False, "error": "temporarily_unavailable", "message": "Not stored; retry."},
+            status_code=HTTP_503_SERVICE_UNAVAILABLE,
+        )
     log.info("retell.event", retell_event=event, call_id=call_id)
-    AppState.of(request).journal.call_event(event, payload)
     return Response(None, status_code=HTTP_204_NO_CONTENT)
 
 

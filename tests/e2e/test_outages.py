@@ -1,0 +1,94 @@
+"""A database that stops accepting connections mid-life: every tool call is a speakable answer,
+no webhook is acknowledged unless stored, and everything works again once it is back."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+
+import asyncpg
+import pytest
+
+from tests.conftest import with_database
+from tests.e2e.conftest import RetellClient, retell_call, running, settings_for
+
+
+@pytest.fixture(scope="module")
+async def outage_database(server_url: str) -> AsyncIterator[str]:
+    """A database of the tests' own, so taking it away disturbs nobody else."""
+    name = f"frontdesk_outage_{secrets.token_hex(4)}"
+    admin = await asyncpg.connect(server_url)
+    await admin.execute(f'create database "{name}"')
+    try:
+        yield with_database(server_url, name)
+    finally:
+        await admin.execute(f'drop database if exists "{name}" with (force)')
+        await admin.close()
+
+
+@pytest.fixture(scope="module")
+def outage_server(outage_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with running(settings_for(outage_database, tmp_path_factory.mktemp("outage"))) as url:
+        yield url
+
+
+@asynccontextmanager
+async def database_refusing(server_url: str, database_url: str) -> AsyncIterator[None]:
+    """No new connections, and every open one terminated: Postgres refusing, as in a crash."""
+    name = database_url.partition("?")[0].rsplit("/", 1)[1]
+    admin = await asyncpg.connect(server_url)
+    await admin.execute(f'alter database "{name}" allow_connections false')
+    await admin.execute(
+        "select pg_terminate_backend(pid) from pg_stat_activity where datname = $1", name
+    )
+    try:
+        yield
+    finally:
+        await admin.execute(f'alter database "{name}" allow_connections true')
+        await admin.close()
+
+
+TOOLS = [
+    ("find_slots", {"when": "tomorrow"}),
+    ("book_appointment", {"start": "2027-03-11T09:00", "name": "Ada Lovelace"}),
+    ("find_appointments", {}),
+    ("reschedule_appointment", {"appointment_id": "apt_x", "start": "2027-03-11T10:00"}),
+    ("cancel_appointment", {"appointment_id": "apt_x"}),
+]
+
+
+async def test_tool_calls_during_a_database_outage_are_speakable_and_retryable(
+    outage_server: str, server_url: str, outage_database: str
+) -> None:
+    retell = RetellClient(outage_server)
+    call = retell_call("call_outage_tools")
+    async with database_refusing(server_url, outage_database):
+        for tool, args in TOOLS:
+            reply = retell.tool(tool, args, call=call)  # asserts HTTP 200
+            assert (reply["ok"], reply["error"]) == (False, "temporarily_unavailable"), tool
+            assert reply["message"]
+    # The same call, retried once the database is back, runs for real (nothing was kept).
+    booked = retell.tool(*TOOLS[1], call=call)
+    assert booked["ok"] is True, booked
+    retell.http.close()
+
+
+async def test_call_events_are_acknowledged_only_once_stored(
+    outage_server: str, server_url: str, outage_database: str
+) -> None:
+    retell = RetellClient(outage_server)
+    call = {**retell_call("call_outage_events"), "call_status": "ended"}
+    body = json.dumps({"event": "call_ended", "call": call}).encode()
+    async with database_refusing(server_url, outage_database):
+        refused = retell.post("/retell/webhook", body)
+        assert refused.status_code == 503  # Retell sends it again
+    assert retell.post("/retell/webhook", body).status_code == 204  # the retry
+    reader = await asyncpg.connect(outage_database)
+    stored = await reader.fetchval(
+        "select count(*) from call_events where call_id = 'call_outage_events'"
+    )
+    await reader.close()
+    assert stored == 1  # the 204 means stored, at once: no waiting for a background write
+    retell.http.close()
