@@ -88,7 +88,7 @@ def configure_logging(log_format: str = "auto", level: str = "info") -> None:
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         wrapper_class=structlog.make_filtering_bound_logger(number),
         logger_factory=structlog.stdlib.LoggerFactory(),
-        cache_logger_on_first_use=True,
+        cache_logger_on_first_use=False,  # configure_logging may run again (tests)
     )
     rendering: list[Any] = [structlog.stdlib.ProcessorFormatter.remove_processors_meta]
     if as_json:

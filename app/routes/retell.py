@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
+from typing import Any, NoReturn
 
+import structlog
 from litestar import Request, Response, post
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK, HTTP_400_BAD_REQUEST
 
 from app import metrics
-from app.signature import is_valid_signature
+from app.signature import signature_problem
 from app.state import AppState
 from app.tool_calls import answer, call_context
+
+log = structlog.get_logger("frontdesk.retell")
 
 
 async def verified_json(request: Request[Any, Any, Any]) -> Any:
@@ -25,18 +28,17 @@ async def verified_json(request: Request[Any, Any, Any]) -> Any:
     key = state.settings.retell_api_key
     if key:
         signature = request.headers.get("x-retell-signature")
-        if not is_valid_signature(
+        problem = signature_problem(
             body,
             signature,
             key,
             now_ms=int(time.time() * 1000),
             tolerance_ms=state.settings.signature_tolerance_ms,
-        ):
-            metrics.SIGNATURES_REFUSED.labels("invalid").inc()
-            raise NotAuthorizedException("invalid or missing X-Retell-Signature")
-        if not await state.seen_signatures.first_time(signature or ""):
-            metrics.SIGNATURES_REFUSED.labels("replayed").inc()
-            raise NotAuthorizedException("this signed request was already received")
+        )
+        if problem is None and not await state.seen_signatures.first_time(signature or ""):
+            problem = "replay"
+        if problem is not None:
+            refused(request, problem)
     try:
         return json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError):
@@ -44,6 +46,15 @@ async def verified_json(request: Request[Any, Any, Any]) -> Any:
 
 
 _MALFORMED = object()
+
+
+def refused(request: Request[Any, Any, Any], reason: str) -> NoReturn:
+    """401, counted and logged with the reason (never the signature or the key)."""
+    metrics.SIGNATURES_REFUSED.labels("replayed" if reason == "replay" else "invalid").inc()
+    log.warning("signature.refused", reason=reason, path=request.url.path)
+    if reason == "replay":
+        raise NotAuthorizedException("this signed request was already received")
+    raise NotAuthorizedException("invalid or missing X-Retell-Signature")
 
 
 def malformed() -> Response[dict[str, Any]]:

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import asyncpg
 import httpx
+import pytest
 
+from app.logging import configure_logging
 from tests.e2e.conftest import (
     OPERATOR_KEY,
+    RETELL_KEY,
     RetellClient,
     retell_call,
     running,
@@ -90,3 +93,30 @@ def test_readiness_with_redis_down_is_degraded_but_stays_in_rotation(
         client = RetellClient(url)
         assert client.tool("find_slots", {"when": "tomorrow"})["ok"] is True
         client.http.close()
+
+
+def test_refused_signatures_are_logged_with_the_reason_and_no_secrets(
+    retell: RetellClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    configure_logging("json", "info")
+    body = json.dumps({"name": "find_slots", "args": {}, "call": retell_call()}).encode()
+    stale = sign(body).replace("v=", "v=1")  # a send time years away from now
+    wrong = sign(body, key="key_someone_else")
+    replayed = sign(body)
+    assert retell.post("/retell/functions", body, signature=replayed).status_code == 200
+    for signature in (None, "v=1,d=nothex", stale, wrong, replayed):
+        assert retell.post("/retell/functions", body, signature=signature).status_code == 401
+    logged = [
+        json.loads(line)
+        for line in capsys.readouterr().err.splitlines()
+        if '"signature.refused"' in line
+    ]
+    assert [(line["reason"], line["level"]) for line in logged] == [
+        ("missing", "warning"),
+        ("malformed", "warning"),
+        ("stale", "warning"),
+        ("wrong_key", "warning"),
+        ("replay", "warning"),
+    ]
+    text = json.dumps(logged)
+    assert RETELL_KEY not in text and wrong.split("d=")[1] not in text
