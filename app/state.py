@@ -9,6 +9,8 @@ import asyncpg
 from litestar import Request
 
 from agent_tools.ports import Deps
+from app.db.operator_records import OperatorRecords
+from app.google_channels import PushChannels
 from app.google_sync import GoogleSync
 from app.idempotency.guard import IdempotencyGuard
 from app.journal import Journal
@@ -24,7 +26,9 @@ class AppState:
     idempotency: IdempotencyGuard
     journal: Journal
     seen_signatures: SeenSignatures
+    operator_records: OperatorRecords
     google_sync: GoogleSync | None = None
+    push_channels: PushChannels | None = None
 
     @staticmethod
     def of(request: Request[Any, Any, Any]) -> AppState:

@@ -10,7 +10,6 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-import asyncpg
 import structlog
 from pydantic import ValidationError
 
@@ -25,6 +24,7 @@ from agent_tools.errors import (
 from agent_tools.ports import CallContext, Deps, StoreUnavailableError
 from agent_tools.registry import TOOLS
 from app import metrics
+from app.db.faults import CONNECTION_FAULTS
 from app.idempotency import Mismatch, Replay, StillRunning
 from app.idempotency.guard import IdempotencyGuard, fingerprint, request_key
 from app.journal import Journal
@@ -184,15 +184,7 @@ def _error_reply(error: ToolError) -> dict[str, Any]:
     return {"ok": False, "error": error.code, "message": error.message, **error.details}
 
 
-_STORE_FAULTS = (
-    StoreUnavailableError,
-    OSError,
-    TimeoutError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.exceptions.CannotConnectNowError,
-    asyncpg.exceptions.AdminShutdownError,
-)
+_STORE_FAULTS: tuple[type[BaseException], ...] = (StoreUnavailableError, *CONNECTION_FAULTS)
 
 
 def _fault_reply(name: str, call: CallContext, error: Exception) -> dict[str, Any]:

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import asyncpg
 import pytest
+from tenacity import wait_fixed
 
 from agent_tools.business import Business
 from app.db.appointments import PostgresAppointmentStore
-from app.google_sync import GoogleSync, PostgresMirror
+from app.db.calendar_mirror import PostgresMirror
+from app.google_channels import PushChannels, UnknownChannelError, WrongChannelTokenError
+from app.google_sync import GoogleSync
 from calendar_adapter.google import GoogleCalendar
 from calendar_adapter.google_auth import load_credentials
 from tests.fakes.google_calendar import FakeGoogle
@@ -61,19 +66,62 @@ async def test_the_mirror_answers_while_fresh(sync: GoogleSync, fake_google: Fak
     assert len(fake_google.requests) == before  # no Google round trip
 
 
+def channels_for(sync: GoogleSync, **extra: Any) -> PushChannels:
+    return PushChannels(
+        sync.google,
+        sync.mirror,
+        [CAL],
+        on_change=sync.sync_soon,
+        public_base_url="https://frontdesk.example.com",
+        ttl_seconds=3600,
+        **extra,
+    )
+
+
 async def test_channels_open_renew_and_close(sync: GoogleSync, fake_google: FakeGoogle) -> None:
-    await sync.open_channels("https://frontdesk.example.com", ttl_seconds=3600)
+    channels = channels_for(sync)
+    await channels.open_missing()
     (first,) = fake_google.channels.values()
     assert first["address"] == "https://frontdesk.example.com/google/notifications"
-    assert await sync.notified(first["id"], first["token"], "exists") == 200
-    assert await sync.notified(first["id"], "wrong", "exists") == 401
-    assert await sync.notified("fd-unknown", first["token"], "exists") == 404
-    await sync.renew_channels()  # expires within 12 hours: replaced
+    await channels.notified(first["id"], first["token"], "exists")
+    with pytest.raises(WrongChannelTokenError):
+        await channels.notified(first["id"], "wrong", "exists")
+    with pytest.raises(UnknownChannelError):
+        await channels.notified("fd-unknown", first["token"], "exists")
+    await channels.renew()  # expires within 12 hours: replaced
     (second,) = fake_google.channels.values()
     assert second["id"] != first["id"]
-    assert await sync.notified(first["id"], first["token"], "exists") == 404
-    await sync.close_channels()
+    with pytest.raises(UnknownChannelError):
+        await channels.notified(first["id"], first["token"], "exists")
+    await channels.close()
     assert fake_google.channels == {}
+
+
+async def test_a_watch_that_failed_is_retried_with_backoff_until_google_answers(
+    sync: GoogleSync, fake_google: FakeGoogle
+) -> None:
+    """Google's token endpoint down at start: no channel, and no crash; the background keeps
+    trying, and push works once Google answers again."""
+    fake_google.fail("token", *[401] * 3)
+    channels = channels_for(sync, reopen_wait=wait_fixed(0.2))
+    keeper = asyncio.create_task(channels.keep_open())
+    try:
+        await asyncio.sleep(0.3)
+        assert channels.missing() == [CAL] and fake_google.channels == {}
+        for _ in range(200):  # 10 s at most
+            if not channels.missing():
+                break
+            await asyncio.sleep(0.05)
+        assert channels.missing() == []
+        tokens_asked = [route for route, _ in fake_google.requests].count("token")
+        assert tokens_asked >= 4  # three refused, then one that worked
+        (opened,) = fake_google.channels.values()
+        assert opened["address"].endswith("/google/notifications")
+    finally:
+        keeper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await keeper
+        await channels.close()
 
 
 def test_an_authorized_user_file_loads(tmp_path: object) -> None:

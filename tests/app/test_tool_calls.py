@@ -14,7 +14,7 @@ import pytest
 
 from agent_tools.ports import CallContext, Deps
 from app.db.appointments import PostgresAppointmentStore
-from app.google_sync import PostgresMirror
+from app.db.calendar_mirror import PostgresMirror
 from app.idempotency.guard import IdempotencyGuard
 from app.idempotency.memory import MemoryTier
 from app.idempotency.records import PostgresRecords
