@@ -113,6 +113,7 @@ def configure_logging(log_format: str = "auto", level: str = "info") -> None:
         library = logging.getLogger(name)
         library.handlers.clear()
         library.propagate = True
+        library.setLevel(logging.NOTSET)  # the root's level applies
     # pgserver narrates every initdb/pg_ctl step at INFO; only its problems matter to operators.
     logging.getLogger("pgserver").setLevel(logging.WARNING)
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
