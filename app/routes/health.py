@@ -64,16 +64,20 @@ async def _database(state: AppState) -> None:
         await state.deps.store.get("")
 
 
-# The calendar is a remote API with quotas: probe it at most every 30 s per process.
+# The calendar is a remote API with quotas: probe it at most every 30 s per process while it
+# answers, every 5 s while it does not (so recovery shows soon).
 _CALENDAR_TTL_SECONDS = 30.0
+_CALENDAR_FAILING_TTL_SECONDS = 5.0
 _calendar_checked: dict[int, tuple[float, str]] = {}
 
 
 async def _calendar(state: AppState) -> str:
     now = time.monotonic()
     cached = _calendar_checked.get(id(state))
-    if cached is not None and now - cached[0] < _CALENDAR_TTL_SECONDS:
-        return cached[1]
+    if cached is not None:
+        ttl = _CALENDAR_TTL_SECONDS if cached[1] == "ok" else _CALENDAR_FAILING_TTL_SECONDS
+        if now - cached[0] < ttl:
+            return cached[1]
     deps = state.deps
     moment = deps.clock()
 

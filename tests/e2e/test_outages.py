@@ -5,14 +5,20 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
+from pathlib import Path
 
 import asyncpg
 import pytest
 
+from app.settings import Settings
 from tests.conftest import with_database
 from tests.e2e.conftest import RetellClient, retell_call, running, settings_for
+from tests.fakes.google_calendar import FakeGoogle, make_service_account
+from tests.fakes.serving import free_port
 
 
 @pytest.fixture(scope="module")
@@ -92,3 +98,62 @@ async def test_call_events_are_acknowledged_only_once_stored(
     await reader.close()
     assert stored == 1  # the 204 means stored, at once: no waiting for a background write
     retell.http.close()
+
+
+def google_settings(database_url: str, data_dir: Path, fake_url: str, credentials: str) -> Settings:
+    port = free_port()
+    return replace(
+        settings_for(database_url, data_dir),
+        port=port,
+        google_calendar_ids=(GOOGLE_CAL,),
+        google_credentials=credentials,
+        google_api_base_url=fake_url,
+        public_base_url=f"http://127.0.0.1:{port}",
+    )
+
+
+GOOGLE_CAL = "outage@group.calendar.google.com"
+
+
+def test_the_server_starts_while_googles_token_endpoint_refuses_and_recovers_alone(
+    database_url: str,
+    tmp_path: Path,
+    fake_google: FakeGoogle,
+    fake_google_server: tuple[FakeGoogle, str],
+    service_account_json: str,
+) -> None:
+    fake_google.events[GOOGLE_CAL] = {}
+    fake_google.fail("token", *[401] * 1000)
+    settings = google_settings(database_url, tmp_path, fake_google_server[1], service_account_json)
+    with running(settings) as url:
+        retell = RetellClient(url)
+        ready = retell.http.get("/health/ready")
+        assert ready.status_code == 503
+        assert ready.json()["failing"] == ["calendar"]
+        reply = retell.tool("find_slots", {"when": "tomorrow"})
+        assert (reply["ok"], reply["error"]) == (False, "calendar_unavailable")
+        assert fake_google.channels == {}
+
+        fake_google.faults["token"].clear()  # Google answers again
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and (
+            not fake_google.channels or retell.http.get("/health/ready").status_code != 200
+        ):
+            time.sleep(0.2)
+        assert [c["calendar"] for c in fake_google.channels.values()] == [GOOGLE_CAL]
+        assert retell.http.get("/health/ready").status_code == 200
+        assert retell.tool("find_slots", {"when": "tomorrow"})["ok"] is True
+        retell.http.close()
+
+
+def test_the_server_starts_while_googles_token_endpoint_cannot_be_resolved(
+    database_url: str, tmp_path: Path, fake_google_server: tuple[FakeGoogle, str]
+) -> None:
+    unresolvable = make_service_account("http://token.frontdesk-test.invalid")
+    settings = google_settings(database_url, tmp_path, fake_google_server[1], unresolvable)
+    with running(settings) as url:
+        retell = RetellClient(url)
+        assert retell.http.get("/health/ready").json()["failing"] == ["calendar"]
+        reply = retell.tool("book_appointment", {"start": "2027-03-11T09:00", "name": "Ada"})
+        assert reply["error"] == "calendar_unavailable"
+        retell.http.close()
