@@ -14,6 +14,7 @@ from typing import Any
 import asyncpg
 import structlog
 from google.auth.credentials import Credentials
+from google.auth.exceptions import GoogleAuthError
 from litestar import Litestar
 from litestar.middleware.rate_limit import RateLimitConfig
 from redis.asyncio import Redis
@@ -196,8 +197,8 @@ def _google_credentials(settings: Settings) -> Credentials | None:
         return None
     try:
         return load_credentials(settings.google_credentials or "", settings.google_impersonate)
-    except (OSError, ValueError) as error:
-        problem = f"{type(error).__name__}: {error}" if isinstance(error, OSError) else error
+    except (OSError, ValueError, GoogleAuthError) as error:
+        problem = f"{type(error).__name__}: {error}".splitlines()[0]
         raise SettingsError(f"GOOGLE_CREDENTIALS: cannot be used ({problem})") from None
 
 
