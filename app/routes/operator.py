@@ -93,9 +93,10 @@ async def find_calls(request: Request[Any, Any, Any]) -> dict[str, Any]:
     raw_date = request.query_params.get("date") or None
     if raw_phone is None and raw_date is None:
         raise ValidationException("give phone, date, or both")
-    phone = normalize_phone(raw_phone) if raw_phone else None
-    if raw_phone and phone is None:
+    normalized = normalize_phone(raw_phone) if raw_phone else None
+    if raw_phone and normalized is None:
         raise ValidationException("phone: not a phone number")
+    phone = normalized.lstrip("+") if normalized else None  # digits, matched at the end
     start = end = None
     if raw_date is not None:
         start, end = _local_day(raw_date, business.timezone)

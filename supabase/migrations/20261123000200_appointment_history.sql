@@ -91,6 +91,8 @@ language sql stable as $$
 $$;
 
 -- Calls from a number and/or on a day, newest first, with how many tool calls each made.
+-- p_phone is digits only and matches the end of the number (a number said without its country
+-- code still finds the call).
 create or replace function fd_find_calls(
     p_business text, p_phone text, p_from timestamptz, p_to timestamptz
 ) returns jsonb
@@ -105,7 +107,8 @@ language sql stable as $$
         order by c.started_at desc nulls last), '[]'::jsonb)
     from calls c
     where c.business_id = p_business
-      and (p_phone is null or c.from_number = p_phone)
+      and (p_phone is null
+           or right(regexp_replace(c.from_number, '\D', '', 'g'), length(p_phone)) = p_phone)
       and (p_from is null or coalesce(c.started_at, c.created_at) >= p_from)
       and (p_to is null or coalesce(c.started_at, c.created_at) < p_to)
 $$;
