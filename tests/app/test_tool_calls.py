@@ -171,3 +171,33 @@ async def test_a_corrupt_local_calendar_file_is_calendar_unavailable(
     here = replace(deps, calendar=LocalCalendar(corrupt))
     reply = await run_tool("find_slots", {}, CALL, here)
     assert (reply["ok"], reply["error"]) == (False, "calendar_unavailable")
+
+
+def tool_lines(captured: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in captured.splitlines() if '"tool.call"' in line]
+
+
+async def test_every_tool_call_log_line_says_enough_to_trace_a_complaint(
+    deps: Deps, capsys: pytest.CaptureFixture[str]
+) -> None:
+    configure_logging("json", "info")
+    found = await run_tool("find_slots", {"when": "tomorrow", "limit": 2}, CALL, deps)
+    booked = await run_tool(
+        "book_appointment", {"slot_id": found["slots"][0]["slot_id"], "name": "Ada"}, CALL, deps
+    )
+    stranger = CallContext(call_id="call_2", from_number="+15550001111")
+    await run_tool("find_appointments", {}, stranger, deps)
+    search, book, lookup = tool_lines(capsys.readouterr().err)
+    assert (search["outcome"], search["results"], search["service"]) == ("ok", 2, "Cleaning")
+    appointment = booked["appointment"]
+    assert (book["appointment_id"], book["service"], book["start"]) == (
+        appointment["appointment_id"],
+        appointment["service"],
+        appointment["start"],
+    )
+    assert book["phone"] == "*********00"  # masked: the last two digits only
+    assert (lookup["outcome"], lookup["results"], lookup["phone"]) == (
+        "none_found",
+        0,
+        "*********11",
+    )
