@@ -17,6 +17,7 @@ from google.auth.credentials import Credentials
 from google.auth.exceptions import GoogleAuthError
 from litestar import Litestar
 from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from redis.asyncio import Redis
 
 from agent_tools.business import Business
@@ -46,6 +47,7 @@ from app.routes import google as google_routes
 from app.routes import health, operator, retell, retell_events
 from app.settings import Settings, SettingsError
 from app.state import AppState
+from app.unexpected import unexpected_fault
 from calendar_adapter.google import GoogleCalendar
 from calendar_adapter.google_auth import load_credentials
 from calendar_adapter.local import LocalCalendar
@@ -137,6 +139,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             health.ready,
         ],
         lifespan=[lifespan],
+        exception_handlers={HTTP_500_INTERNAL_SERVER_ERROR: unexpected_fault},
         logging_config=None,  # app.logging configures logging; Litestar's default logs at INFO
         middleware=[
             request_context,
