@@ -11,9 +11,12 @@ from typing import Any, Protocol
 
 import structlog
 
-from agent_tools.ports import Appointment
+from agent_tools.ports import Appointment, StoreUnavailableError
+from app.db.faults import CONNECTION_FAULTS
 
 log = structlog.get_logger("frontdesk.journal")
+
+_UNREACHABLE: tuple[type[BaseException], ...] = (StoreUnavailableError, *CONNECTION_FAULTS)
 
 # Well inside Retell's webhook timeout (10 s), so a failed write is answered 503 and retried.
 EVENT_WRITE_SECONDS = 5.0
@@ -90,5 +93,7 @@ class Journal:
     async def _logged(write: Coroutine[Any, Any, None]) -> None:
         try:
             await write
+        except _UNREACHABLE as error:
+            log.warning("journal.write_failed", error=type(error).__name__)
         except Exception:
             log.exception("journal.write_failed")

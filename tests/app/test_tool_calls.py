@@ -201,3 +201,24 @@ async def test_every_tool_call_log_line_says_enough_to_trace_a_complaint(
         0,
         "*********11",
     )
+
+
+class KeepsNothing(PostgresRecords):
+    """A database that answers lookups but fails as the reply is being kept."""
+
+    async def keep(self, key: str, fingerprint: str, status: int, body: dict[str, Any]) -> None:
+        raise ConnectionRefusedError("gone")
+
+
+async def test_a_reply_that_could_not_be_kept_is_still_given_and_replayed_from_the_cache(
+    deps: Deps, clean_pool: asyncpg.Pool
+) -> None:
+    guard = IdempotencyGuard(MemoryTier(60, 10), KeepsNothing(clean_pool), 0.5)
+    args = {"start": "2027-03-11T09:00", "name": "Ada Lovelace"}
+    context = call_context(booked_call("call_keep_fails"))
+    status, first = await answer("book_appointment", args, context, deps, guard=guard)
+    assert (status, first["ok"]) == (200, True)
+    _, again = await answer("book_appointment", args, context, deps, guard=guard)
+    assert again == first
+    booked = await clean_pool.fetchval("select count(*) from appointments")
+    assert booked == 1
