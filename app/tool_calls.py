@@ -91,7 +91,9 @@ async def answer(
         outcome = await guard.begin(key, request_print)
     except Exception as error:  # the durable tier (Postgres) could not be asked
         await guard.abandon(key)
-        return 200, _fault_reply(name, call, error)
+        reply = _fault_reply(name, call, error)
+        _record(name, call, reply, began, journal)
+        return 200, reply
     if isinstance(outcome, Replay):
         metrics.REPLAYS.labels(name).inc()
         log.info(
@@ -141,6 +143,14 @@ async def run_tool(
         reply = _error_reply(error)
     except Exception as error:
         reply = _fault_reply(name, call, error)
+    _record(name, call, reply, began, journal)
+    return reply
+
+
+def _record(
+    name: str, call: CallContext, reply: dict[str, Any], began: float, journal: Journal | None
+) -> None:
+    """The metrics, the ``tool.call`` log line and the journal's row for one answered call."""
     elapsed = round((time.perf_counter() - began) * 1000, 2)
     trace = traced(reply)
     outcome = str(trace.pop("outcome"))
@@ -158,7 +168,6 @@ async def run_tool(
     )
     if journal is not None:
         journal.tool_call(call.call_id, name, outcome, elapsed, trace.get("appointment_id"))
-    return reply
 
 
 def traced(reply: dict[str, Any]) -> dict[str, Any]:
