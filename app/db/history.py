@@ -20,11 +20,9 @@ OPERATOR = "operator"
 
 @asynccontextmanager
 async def acting_as(pool: asyncpg.Pool, actor: str) -> AsyncIterator[AppointmentStore]:
-    """The store on one connection whose changes the history records as ``actor``'s."""
-    async with store_faults(), pool.acquire() as connection:
-        await connection.execute("select set_config('frontdesk.actor', $1, false)", actor)
-        try:
-            # A connection answers fetch/fetchval like the pool: the store runs on it as is.
-            yield PostgresAppointmentStore(cast(asyncpg.Pool, connection))
-        finally:
-            await connection.execute("select set_config('frontdesk.actor', '', false)")
+    """The store inside one transaction whose changes the history records as ``actor``'s.
+    Transaction-local, so it holds behind a transaction-mode pooler too."""
+    async with store_faults(), pool.acquire() as connection, connection.transaction():
+        await connection.execute("select set_config('frontdesk.actor', $1, true)", actor)
+        # A connection answers fetch/fetchval like the pool: the store runs on it as is.
+        yield PostgresAppointmentStore(cast(asyncpg.Pool, connection))

@@ -214,6 +214,9 @@ async def test_staff_moving_our_event_moves_the_appointment(
     )
     assert starts == datetime(2027, 3, 12, 19, tzinfo=UTC)
     assert (await history(clean_pool, appointment_id))[-1] == ("moved", "staff")
+    # The actor was the staff edit's alone: the next change, on the same pool, is the caller's.
+    await PostgresAppointmentStore(clean_pool).cancel(appointment_id, "ill", calendar_clean=False)
+    assert (await history(clean_pool, appointment_id))[-1] == ("cancelled", "caller")
 
 
 async def test_staff_touching_our_event_without_moving_it_changes_nothing(
