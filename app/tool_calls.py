@@ -92,7 +92,7 @@ async def answer(
     except Exception as error:  # the durable tier (Postgres) could not be asked
         await guard.abandon(key)
         reply = _fault_reply(name, call, error)
-        _record(name, call, reply, began, journal)
+        _record(name, call, reply, began, journal=journal, raw_args=raw_args)
         return 200, reply
     if isinstance(outcome, Replay):
         metrics.REPLAYS.labels(name).inc()
@@ -143,16 +143,22 @@ async def run_tool(
         reply = _error_reply(error)
     except Exception as error:
         reply = _fault_reply(name, call, error)
-    _record(name, call, reply, began, journal)
+    _record(name, call, reply, began, journal=journal, raw_args=raw_args)
     return reply
 
 
 def _record(
-    name: str, call: CallContext, reply: dict[str, Any], began: float, journal: Journal | None
+    name: str,
+    call: CallContext,
+    reply: dict[str, Any],
+    began: float,
+    *,
+    journal: Journal | None,
+    raw_args: Any,
 ) -> None:
     """The metrics, the ``tool.call`` log line and the journal's row for one answered call."""
     elapsed = round((time.perf_counter() - began) * 1000, 2)
-    trace = traced(reply)
+    trace = {**asked(raw_args), **traced(reply)}
     outcome = str(trace.pop("outcome"))
     known = name if name in TOOLS else "unknown"
     metrics.TOOL_CALLS.labels(known, outcome).inc()
@@ -186,7 +192,24 @@ def traced(reply: dict[str, Any]) -> dict[str, Any]:
             found["results"] = len(reply[results])
             if reply.get("ok") and not reply[results]:
                 found["outcome"] = "none_found"
+    listed = reply.get("appointments")
+    if isinstance(listed, list) and listed:
+        found["appointment_ids"] = [a.get("appointment_id") for a in listed if isinstance(a, dict)]
     return found
+
+
+_ASKED = ("appointment_id", "service", "start", "slot_id", "when")
+
+
+def asked(raw_args: Any) -> dict[str, str]:
+    """What the caller asked for (never who they are): so a refused booking is traceable."""
+    if not isinstance(raw_args, dict):
+        return {}
+    return {
+        key: value[:100]
+        for key in _ASKED
+        if isinstance(value := raw_args.get(key), str) and storable(value)
+    }
 
 
 def _error_reply(error: ToolError) -> dict[str, Any]:

@@ -203,6 +203,22 @@ async def test_every_tool_call_log_line_says_enough_to_trace_a_complaint(
     )
 
 
+async def test_a_refused_booking_logs_what_was_asked_for_and_no_name(
+    deps: Deps, capsys: pytest.CaptureFixture[str]
+) -> None:
+    configure_logging("json", "info")
+    args = {"start": "2027-03-11T03:00", "service": "cleaning", "name": "Ada Lovelace"}
+    reply = await run_tool("book_appointment", args, CALL, deps)
+    assert reply["error"] == "outside_hours"
+    (line,) = tool_lines(capsys.readouterr().err)
+    assert (line["outcome"], line["start"], line["service"]) == (
+        "outside_hours",
+        "2027-03-11T03:00",
+        "cleaning",
+    )
+    assert "Lovelace" not in json.dumps(line)
+
+
 class KeepsNothing(PostgresRecords):
     """A database that answers lookups but fails as the reply is being kept."""
 
