@@ -28,6 +28,7 @@ from app.db.faults import CONNECTION_FAULTS
 from app.idempotency import Mismatch, Replay, StillRunning
 from app.idempotency.guard import IdempotencyGuard, fingerprint, request_key
 from app.journal import Journal
+from app.tool_trace import record
 from calendar_adapter.protocol import CalendarUnavailableError
 
 log = structlog.get_logger("frontdesk.tools")
@@ -92,7 +93,7 @@ async def answer(
     except Exception as error:  # the durable tier (Postgres) could not be asked
         await guard.abandon(key)
         reply = _fault_reply(name, call, error)
-        _record(name, call, reply, began, journal=journal, raw_args=raw_args)
+        record(name, call, reply, began, journal=journal, raw_args=raw_args)
         return 200, reply
     if isinstance(outcome, Replay):
         metrics.REPLAYS.labels(name).inc()
@@ -143,73 +144,8 @@ async def run_tool(
         reply = _error_reply(error)
     except Exception as error:
         reply = _fault_reply(name, call, error)
-    _record(name, call, reply, began, journal=journal, raw_args=raw_args)
+    record(name, call, reply, began, journal=journal, raw_args=raw_args)
     return reply
-
-
-def _record(
-    name: str,
-    call: CallContext,
-    reply: dict[str, Any],
-    began: float,
-    *,
-    journal: Journal | None,
-    raw_args: Any,
-) -> None:
-    """The metrics, the ``tool.call`` log line and the journal's row for one answered call."""
-    elapsed = round((time.perf_counter() - began) * 1000, 2)
-    trace = {**asked(raw_args), **traced(reply)}
-    outcome = str(trace.pop("outcome"))
-    known = name if name in TOOLS else "unknown"
-    metrics.TOOL_CALLS.labels(known, outcome).inc()
-    metrics.TOOL_SECONDS.labels(known).observe(elapsed / 1000)
-    log.info(
-        "tool.call",
-        tool=name,
-        call_id=call.call_id,
-        phone=call.from_number,
-        outcome=outcome,
-        duration_ms=elapsed,
-        **trace,
-    )
-    if journal is not None:
-        journal.tool_call(call.call_id, name, outcome, elapsed, trace.get("appointment_id"))
-
-
-def traced(reply: dict[str, Any]) -> dict[str, Any]:
-    """What a log line needs to find this call again: the outcome, the appointment and its
-    service and start, and how many results a search or lookup found."""
-    found: dict[str, Any] = {"outcome": "ok" if reply.get("ok") else reply.get("error", "fault")}
-    appointment = reply.get("appointment")
-    if isinstance(appointment, dict):
-        found["appointment_id"] = appointment.get("appointment_id")
-        found["service"] = appointment.get("service")
-        found["start"] = appointment.get("start")
-    elif isinstance(reply.get("service"), str):
-        found["service"] = reply["service"]
-    for results in ("slots", "appointments"):
-        if isinstance(reply.get(results), list):
-            found["results"] = len(reply[results])
-            if reply.get("ok") and not reply[results]:
-                found["outcome"] = "none_found"
-    listed = reply.get("appointments")
-    if isinstance(listed, list) and listed:
-        found["appointment_ids"] = [a.get("appointment_id") for a in listed if isinstance(a, dict)]
-    return found
-
-
-_ASKED = ("appointment_id", "service", "start", "slot_id", "when")
-
-
-def asked(raw_args: Any) -> dict[str, str]:
-    """What the caller asked for (never who they are): so a refused booking is traceable."""
-    if not isinstance(raw_args, dict):
-        return {}
-    return {
-        key: value[:100]
-        for key in _ASKED
-        if isinstance(value := raw_args.get(key), str) and storable(value)
-    }
 
 
 def _error_reply(error: ToolError) -> dict[str, Any]:
