@@ -17,12 +17,11 @@ from google.auth.credentials import Credentials
 from google.auth.exceptions import GoogleAuthError
 from litestar import Litestar
 from litestar.middleware.rate_limit import RateLimitConfig
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from redis.asyncio import Redis
 
 from agent_tools.business import Business
 from agent_tools.ports import Deps
-from app import reconciler
+from app import reconciler, unexpected
 from app.business_config import load_business
 from app.db import supabase_store
 from app.db.appointments import PostgresAppointmentStore, create_pool
@@ -47,7 +46,6 @@ from app.routes import google as google_routes
 from app.routes import health, operator, retell, retell_events
 from app.settings import Settings, SettingsError
 from app.state import AppState
-from app.unexpected import unexpected_fault
 from calendar_adapter.google import GoogleCalendar
 from calendar_adapter.google_auth import load_credentials
 from calendar_adapter.local import LocalCalendar
@@ -139,7 +137,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             health.ready,
         ],
         lifespan=[lifespan],
-        exception_handlers={HTTP_500_INTERNAL_SERVER_ERROR: unexpected_fault},
+        exception_handlers=unexpected.HANDLERS,
         logging_config=None,  # app.logging configures logging; Litestar's default logs at INFO
         middleware=[
             request_context,

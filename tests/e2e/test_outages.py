@@ -16,7 +16,7 @@ import pytest
 
 from app.settings import Settings
 from tests.conftest import with_database
-from tests.e2e.conftest import RetellClient, retell_call, running, settings_for
+from tests.e2e.conftest import OPERATOR_KEY, RetellClient, retell_call, running, settings_for
 from tests.fakes.google_calendar import FakeGoogle, make_service_account
 from tests.fakes.serving import free_port
 
@@ -75,6 +75,10 @@ async def test_tool_calls_during_a_database_outage_are_speakable_and_retryable(
             reply = retell.tool(tool, args, call=call)  # asserts HTTP 200
             assert (reply["ok"], reply["error"]) == (False, "temporarily_unavailable"), tool
             assert reply["message"]
+        operator = retell.http.get(
+            "/operator/calls?date=2027-03-10", headers={"authorization": f"Bearer {OPERATOR_KEY}"}
+        )
+        assert (operator.status_code, operator.json()["error"]) == (503, "temporarily_unavailable")
     # The same call, retried once the database is back, runs for real (nothing was kept).
     booked = retell.tool(*TOOLS[1], call=call)
     assert booked["ok"] is True, booked
