@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import httpx
 
 from app.startup import database_address
 from tests.conftest import FIXTURES
@@ -81,3 +85,39 @@ def test_the_database_address_names_host_and_port_only() -> None:
     assert database_address("postgresql://u:p@db.example.com:6543/x") == "db.example.com:6543"
     assert database_address("postgresql://u@localhost/x") == "localhost:5432"
     assert database_address("postgresql://u@/x?host=/run/pg") == "/run/pg:5432"
+
+
+def test_a_served_process_prints_only_json_lines(database_url: str, tmp_path: Path) -> None:
+    """uvicorn, asyncpg and Litestar log through app.logging: no plain line on stderr."""
+    port = free_port()
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "ALLOW_UNSIGNED_WEBHOOKS": "true",
+        "BUSINESS_CONFIG": str(FIXTURES / "business.toml"),
+        "DATA_DIR": str(tmp_path),
+        "PORT": str(port),
+        "LOG_FORMAT": "json",
+        "DATABASE_URL": database_url,
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app"], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/health/live").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        httpx.post(f"http://127.0.0.1:{port}/retell/functions", content=b"{")  # a 400
+        with socket.create_connection(("127.0.0.1", port)) as raw:  # uvicorn warns about it
+            raw.sendall(b"NOT HTTP AT ALL\r\n\r\n")
+            raw.recv(1024)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        _, stderr = server.communicate(timeout=30)
+    assert plain_lines(stderr) == []
+    events = [json.loads(line)["event"] for line in stderr.splitlines()]
+    assert "app.started" in events
+    assert "Invalid HTTP request received." in events  # uvicorn's own warning, as JSON
