@@ -144,6 +144,7 @@ class PushChannels:
             calendar_id=calendar_id,
             expires_at=opened.expires_at.isoformat(),
         )
+        self._on_change(calendar_id)  # what changed while no channel was open, fetched now
         return True
 
     async def _close(self, channel: _OurChannel) -> None:

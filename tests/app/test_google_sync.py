@@ -127,6 +127,8 @@ async def test_a_watch_that_failed_is_retried_with_backoff_until_google_answers(
         assert channels.missing() == []
         tokens_asked = [route for route, _ in fake_google.requests].count("token")
         assert tokens_asked >= 4  # three refused, then one that worked
+        await sync.drain()  # the channel's opening fetched what changed meanwhile
+        assert [route for route, _ in fake_google.requests].count("list") == 1
         (opened,) = fake_google.channels.values()
         assert opened["address"].endswith("/google/notifications")
     finally:
