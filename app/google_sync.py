@@ -16,6 +16,7 @@ The SQL lives in app/db/calendar_mirror.py, push channels in app/google_channels
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -121,6 +122,14 @@ class GoogleSync:
     async def _sync_once(self, calendar_id: str) -> None:
         if not await self.mirror.lease(calendar_id):
             return  # another instance is syncing this calendar right now
+        try:
+            await self._leased_sync(calendar_id)
+        except BaseException:
+            with contextlib.suppress(Exception):  # else the lease runs out by itself
+                await self.mirror.release(calendar_id)
+            raise
+
+    async def _leased_sync(self, calendar_id: str) -> None:
         token = await self.mirror.sync_token(calendar_id)
         full = token is None
         listed_at = datetime.now(UTC)
@@ -131,21 +140,31 @@ class GoogleSync:
             log.info("google.full_resync", calendar_id=calendar_id)
             full = True
             changes, next_token = await self.google.list_changes(calendar_id, None, since)
+        if calendar_id == self._business.calendar_id:
+            await self._respect_all(calendar_id, changes, full=full, since=since, at=listed_at)
+        # The token is kept only after every staff edit was applied: one that failed is listed
+        # again by the next sync (applying one twice changes nothing).
         await self.mirror.save(calendar_id, changes, next_token, full=full)
         self.last_synced[calendar_id] = time.time()
         log.info("google.synced", calendar_id=calendar_id, changes=len(changes), full=full)
-        if calendar_id != self._business.calendar_id:
-            return
+
+    async def _respect_all(
+        self,
+        calendar_id: str,
+        changes: list[EventChange],
+        *,
+        full: bool,
+        since: datetime,
+        at: datetime,
+    ) -> None:
+        ours = [c for c in changes if c.appointment_id]
         if full:  # a full listing reports no deletions: our events missing from it were deleted
             listed = {c.event_id for c in changes}
-            for appointment_id, event_id in await self.mirror.booked_before(
-                calendar_id, since, listed_at
-            ):
+            for appointment_id, event_id in await self.mirror.booked_before(calendar_id, since, at):
                 if event_id not in listed:
-                    changes.append(EventChange(event_id, True, None, None, False, appointment_id))
-        for change in changes:
-            if change.appointment_id:
-                await self._respect(change)
+                    ours.append(EventChange(event_id, True, None, None, False, appointment_id))
+        for change in ours:
+            await self._respect(change)
 
     async def _respect(self, change: EventChange) -> None:
         """Staff moved or deleted one of our events: the appointment follows (unchanged times,

@@ -64,6 +64,9 @@ class PostgresMirror:
             )
         )
 
+    async def release(self, calendar_id: str) -> None:
+        await self._value("select fd_sync_release($1, $2)", self._business, calendar_id)
+
     async def save(
         self, calendar_id: str, changes: list[EventChange], token: str, *, full: bool
     ) -> None:

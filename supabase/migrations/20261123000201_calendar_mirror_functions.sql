@@ -83,3 +83,10 @@ create or replace function fd_forget_channel(p_channel text) returns void
 language sql as $$
     delete from calendar_channels where channel_id = p_channel
 $$;
+
+-- Give the sync lease back early (a sync that failed), so the next one need not wait it out.
+create or replace function fd_sync_release(p_business text, p_calendar text) returns void
+language sql as $$
+    update calendar_sync set lease_until = null
+    where business_id = p_business and calendar_id = p_calendar
+$$;

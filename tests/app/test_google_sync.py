@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,7 +16,7 @@ import pytest
 from tenacity import wait_fixed
 
 from agent_tools.business import Business
-from agent_tools.ports import CallContext, Deps
+from agent_tools.ports import AppointmentStore, CallContext, Deps, StoreUnavailableError
 from app.db.appointments import PostgresAppointmentStore
 from app.db.calendar_mirror import PostgresMirror
 from app.db.history import STAFF, acting_as
@@ -266,3 +267,31 @@ async def test_staff_moving_onto_another_appointment_is_refused_and_logged(
         if '"calendar.move_conflicts"' in line
     ]
     assert [c["appointment_id"] for c in conflicts] == [second]
+
+
+async def test_a_staff_edit_that_failed_to_apply_is_applied_by_the_next_sync(
+    sync: GoogleSync, staff: Staff, clean_pool: asyncpg.Pool
+) -> None:
+    down = [StoreUnavailableError("the database blinked")]
+
+    @asynccontextmanager
+    async def flaky() -> AsyncIterator[AppointmentStore]:
+        if down:
+            raise down.pop()
+        async with acting_as(clean_pool, STAFF) as store:
+            yield store
+
+    here = GoogleSync(
+        sync.google, sync.mirror, staff.deps.store, staff.deps.business, as_staff=flaky
+    )
+    appointment_id, event = await staff.book("2027-03-11T09:00")
+    await here.sync_all()
+    later = {"start": at("2027-03-12T14:00:00-05:00"), "end": at("2027-03-12T15:00:00-05:00")}
+    staff.fake.put_event(CAL, {**event, **later})
+    await here.sync_all()  # the move fails to apply (logged), the token is not kept
+    assert down == []
+    await here.sync_all()  # listed again, applied now
+    starts = await clean_pool.fetchval(
+        "select starts_at from appointments where id = $1", appointment_id
+    )
+    assert starts == datetime(2027, 3, 12, 19, tzinfo=UTC)
