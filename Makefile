@@ -3,25 +3,35 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock 2>/dev/null | cksum | cut -d' ' -f1)
+# uv installs uv.lock; scripts/venv.sh bootstraps this version of it with pip.
+UV_VERSION := 0.13.9
+UV := $(VENV)/uv/bin/uv
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
+# A PYTHON named on the command line or in the environment rebuilds a .venv made by another one.
+PYTHON_EXPLICIT := $(if $(filter command line environment,$(origin PYTHON)),yes)
+VENV_ENV := PYTHON=$(PYTHON) PYTHON_EXPLICIT=$(PYTHON_EXPLICIT) VENV=$(VENV) UV_VERSION=$(UV_VERSION)
+# .env (see .env.example) fills in the settings the shell does not set: the shell wins.
+WITH_ENV := saved=$$(export -p); if [ -f .env ]; then set -a; . ./.env; set +a; fi; eval "$$saved";
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml uv.lock 2>/dev/null | cksum | cut -d' ' -f1)$(if $(PYTHON_EXPLICIT),-$(notdir $(PYTHON)))
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test unit lint format bench retell-config retell-push lock clean
+.PHONY: help install run chat test unit lint format bench retell-config retell-push lock clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml requirements.lock
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	@# The lock pins every package, dev tools included; the project itself runs from this folder.
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+$(STAMP): pyproject.toml uv.lock scripts/venv.sh
+	@$(VENV_ENV) scripts/venv.sh
 	@rm -f $(VENV)/.installed-* && touch $@
 
 install: $(STAMP) ## Create .venv and install the project with its dev tools
 
 run: $(STAMP) ## Serve on http://127.0.0.1:8000 with embedded Postgres and a local calendar
-	ALLOW_UNSIGNED_WEBHOOKS=$${ALLOW_UNSIGNED_WEBHOOKS:-true} $(BIN)/python -m app
+	@$(WITH_ENV) ALLOW_UNSIGNED_WEBHOOKS=$${ALLOW_UNSIGNED_WEBHOOKS:-true} $(BIN)/python -m app
+
+chat: $(STAMP) ## Be the caller in a terminal: typed lines become the agent's tool calls
+	@$(WITH_ENV) ALLOW_UNSIGNED_WEBHOOKS=$${ALLOW_UNSIGNED_WEBHOOKS:-true} $(BIN)/python -m app.chat
 
 test: lint unit ## Lint, type-check, then every test (unit, integration, end-to-end)
 
@@ -44,16 +54,14 @@ bench: $(STAMP) ## Benchmarks of the hot paths (see bench/README.md)
 	$(BIN)/python -m bench.google
 
 retell-config: $(STAMP) ## Print the Retell LLM config (prompt + tools) as JSON; needs PUBLIC_BASE_URL
-	@$(BIN)/python -m prompts.retell_config
+	@$(WITH_ENV) $(BIN)/python -m prompts.retell_config
 
 retell-push: $(STAMP) ## Create or update (RETELL_LLM_ID) the Retell LLM; needs RETELL_API_KEY, PUBLIC_BASE_URL
-	$(BIN)/python -m prompts.push
+	@$(WITH_ENV) $(BIN)/python -m prompts.push
 
-lock: ## Re-resolve pyproject.toml's dependencies and pin them in requirements.lock
-	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
-	.venv-lock/bin/python -m pip install --quiet --disable-pip-version-check '.[dev]'
-	.venv-lock/bin/python -m pip freeze --exclude frontdesk --disable-pip-version-check > requirements.lock
-	rm -rf .venv-lock build *.egg-info
+lock: ## Update uv.lock to pyproject.toml (keeps other pins; UPGRADE=1 re-resolves all)
+	@$(VENV_ENV) scripts/venv.sh uv
+	$(UV) lock $(if $(UPGRADE),--upgrade)
 
 clean: ## Remove the virtualenv (keeps .data/)
 	rm -rf $(VENV)

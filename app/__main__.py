@@ -8,6 +8,8 @@ import sys
 import uvicorn
 
 from agent_tools.errors import ConfigError
+from app.data_lock import lock_data_dir, uses_data_dir
+from app.db.embedded import check_embedded_available
 from app.factory import create_app
 from app.logging import configure_logging
 from app.settings import Settings, SettingsError
@@ -18,9 +20,12 @@ def main() -> None:
     try:
         settings = Settings.from_env()
         configure_logging(settings.log_format, settings.log_level)
+        check_embedded_available(settings)
         application = create_app(settings)
         if settings.database_url:
             asyncio.run(wait_for_database(settings.database_url, settings.database_wait_seconds))
+        # Held until the process exits: a second server on this folder stops here.
+        data_lock = lock_data_dir(settings.data_dir) if uses_data_dir(settings) else None
     except (SettingsError, ConfigError, StartupError) as exc:
         sys.stderr.write(f"frontdesk: cannot start: {exc}\n")
         raise SystemExit(2) from None
@@ -33,6 +38,8 @@ def main() -> None:
         access_log=False,
         server_header=False,
     )
+    if data_lock is not None:
+        data_lock.release()
 
 
 if __name__ == "__main__":
