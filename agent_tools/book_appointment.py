@@ -19,6 +19,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from agent_tools import speech
+from agent_tools.arguments import TimeText
 from agent_tools.availability import utc_seconds
 from agent_tools.business import Service
 from agent_tools.errors import (
@@ -47,10 +48,10 @@ class BookAppointmentArgs(BaseModel):
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
-    slot_id: str | None = Field(
+    slot_id: TimeText | None = Field(
         default=None, max_length=100, description="The slot_id of an offered slot (preferred)."
     )
-    start: str | None = Field(
+    start: TimeText | None = Field(
         default=None,
         max_length=64,
         description="Or the exact start: ISO 8601 local time (2027-03-15T14:00) or the "

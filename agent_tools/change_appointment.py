@@ -12,6 +12,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from agent_tools import speech
+from agent_tools.arguments import TimeText
 from agent_tools.book_appointment import refusal
 from agent_tools.business import Service
 from agent_tools.errors import CalendarUnavailable, InvalidArguments
@@ -39,8 +40,10 @@ class _Identified(BaseModel):
 class RescheduleAppointmentArgs(_Identified):
     """Move the caller's appointment to another offered time (find_slots first)."""
 
-    slot_id: str | None = Field(default=None, max_length=100, description="An offered slot_id.")
-    start: str | None = Field(
+    slot_id: TimeText | None = Field(
+        default=None, max_length=100, description="An offered slot_id."
+    )
+    start: TimeText | None = Field(
         default=None, max_length=64, description="Or the exact new start (ISO 8601 or words)."
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from agent_tools.arguments import TimeText
 from agent_tools.availability import spread, utc_seconds
 from agent_tools.errors import NoAvailability, TooFarAhead, TooSoon
 from agent_tools.offers import SlotOffer, choose_service, open_search
@@ -16,7 +17,7 @@ class FindSlotsArgs(BaseModel):
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
-    when: str | None = Field(
+    when: TimeText | None = Field(
         default=None,
         max_length=200,
         description="When the caller wants to come, in the caller's words or ISO 8601: "

@@ -48,8 +48,14 @@ def parse_slot_id(value: str, business: Business) -> tuple[Service, datetime]:
             "That time reference didn't come through right. Let me look the times up again.",
             field="slot_id",
         )
-    start = datetime.strptime(match[2], "%Y%m%dT%H%M").replace(tzinfo=UTC)
-    return service, start.astimezone(business.timezone)
+    try:
+        start = datetime.strptime(match[2], "%Y%m%dT%H%M").replace(tzinfo=UTC)
+        return service, start.astimezone(business.timezone)
+    except (ValueError, OverflowError):  # month 13, or an instant at the calendar's edge
+        raise InvalidArguments(
+            "That time reference didn't come through right. Let me look the times up again.",
+            field="slot_id",
+        ) from None
 
 
 def offer(service: Service, start: int, business: Business, today: date) -> SlotOffer:

@@ -11,6 +11,7 @@ from agent_tools.errors import ConfigError
 from app.data_lock import lock_data_dir, uses_data_dir
 from app.db.embedded import check_embedded_available
 from app.factory import create_app
+from app.limits import MAX_HEADER_BYTES
 from app.logging import configure_logging
 from app.settings import Settings, SettingsError
 from app.startup import StartupError, wait_for_database
@@ -37,6 +38,10 @@ def main() -> None:
         log_level="warning",
         access_log=False,
         server_header=False,
+        limit_concurrency=settings.max_connections,
+        timeout_keep_alive=5,
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
+        h11_max_incomplete_event_size=MAX_HEADER_BYTES,
     )
     if data_lock is not None:
         data_lock.release()

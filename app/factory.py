@@ -16,7 +16,7 @@ import structlog
 from google.auth.credentials import Credentials
 from google.auth.exceptions import GoogleAuthError
 from litestar import Litestar
-from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.di import Provide
 from redis.asyncio import Redis
 
 from agent_tools.business import Business
@@ -33,14 +33,17 @@ from app.db.operator_records import OperatorRecords
 from app.db.supabase_store import SupabaseAppointmentStore
 from app.google_channels import PushChannels
 from app.google_sync import GoogleSync
+from app.guards import app_state
 from app.idempotency import DurableTier, FastTier
 from app.idempotency.guard import IdempotencyGuard
 from app.idempotency.memory import MemoryTier
 from app.idempotency.records import PostgresRecords, SupabaseRecords
 from app.idempotency.redis_tier import RedisTier
 from app.journal import Journal
+from app.limits import request_limits
 from app.metrics import COMPONENTS
 from app.middleware import request_context
+from app.rate_limit import RateLimiter, trusted_networks
 from app.replay import SeenSignatures
 from app.routes import google as google_routes
 from app.routes import health, operator, retell, retell_events
@@ -81,7 +84,8 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             seen = SeenSignatures(
                 Redis.from_url(settings.redis_url, socket_timeout=0.25)
                 if settings.redis_url
-                else None
+                else None,
+                db.pool,
             )
             stack.push_async_callback(seen.aclose)
             COMPONENTS.google = calendar if isinstance(calendar, GoogleCalendar) else None
@@ -90,6 +94,11 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
                 settings=settings,
                 seen_signatures=seen,
                 operator_records=db.operator_records,
+                limiter=RateLimiter(
+                    settings.rate_limit_per_minute,
+                    settings.refused_limit_per_minute,
+                    trusted_networks(settings.trusted_proxies),
+                ),
                 pool=db.pool,
                 deps=deps,
                 idempotency=IdempotencyGuard(fast, db.durable, settings.idempotency_wait_seconds),
@@ -139,13 +148,9 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
         lifespan=[lifespan],
         exception_handlers=unexpected.HANDLERS,
         logging_config=None,  # app.logging configures logging; Litestar's default logs at INFO
-        middleware=[
-            request_context,
-            RateLimitConfig(
-                rate_limit=("minute", settings.rate_limit_per_minute),
-                exclude=["/health", "/metrics"],
-            ).middleware,
-        ],
+        middleware=[request_context, request_limits(settings.body_timeout_seconds)],
+        dependencies={"frontdesk": Provide(app_state, sync_to_thread=False)},
+        openapi_config=None,  # one document, the public contract: GET /openapi.json (app.openapi)
         debug=False,
         request_max_body_size=1024 * 1024,
     )

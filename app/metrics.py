@@ -3,6 +3,7 @@ in other components (the Google adapter, sync) are read at scrape time by a coll
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -72,8 +73,15 @@ class ComponentCollector(Collector):
             )
             now = time.time()
             for calendar_id, synced in self.sync.last_synced.items():
-                lag.add_metric([calendar_id], now - synced)
+                lag.add_metric([opaque_label(calendar_id)], now - synced)
             yield lag
+
+
+def opaque_label(calendar_id: str) -> str:
+    """A stable, short key for a calendar: its id is often the owner's email address, which
+    does not belong in metrics. ``cal-`` + 10 hex of its SHA-256 (the operator endpoints and
+    logs can map it back)."""
+    return "cal-" + hashlib.sha256(calendar_id.encode()).hexdigest()[:10]
 
 
 COMPONENTS = ComponentCollector()

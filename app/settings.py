@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+from app.rate_limit import trusted_networks
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -47,6 +49,17 @@ class Settings:
     public_base_url: str | None = None
     operator_api_key: str | None = field(default=None, repr=False)
     rate_limit_per_minute: int = 1200  # per source address; Retell calls from one address
+    # Requests failing authentication spend their own, smaller budget (app/rate_limit.py).
+    refused_limit_per_minute: int = 120
+    # Peers whose Fly-Client-IP / X-Forwarded-For is believed (Fly's proxy: its private range).
+    trusted_proxies: tuple[str, ...] = ()
+    metrics_token: str | None = field(default=None, repr=False)  # None: /metrics is open
+    # A client that stalls this long mid-body gets 408 (app/limits.py).
+    body_timeout_seconds: float = 10.0
+    # Open connections one instance accepts; past it, 503 (Fly's soft/hard limits sit below).
+    max_connections: int = 1000
+    # On SIGTERM, in-flight requests get this long to finish; stragglers are then cut.
+    shutdown_grace_seconds: int = 5
     retell_api_key: str | None = field(default=None, repr=False)
     allow_unsigned_webhooks: bool = False
     signature_tolerance_ms: int = 5 * 60 * 1000
@@ -98,6 +111,20 @@ class Settings:
             rate_limit_per_minute=_int(
                 env, "RATE_LIMIT_PER_MINUTE", defaults.rate_limit_per_minute
             ),
+            refused_limit_per_minute=_int(
+                env, "REFUSED_LIMIT_PER_MINUTE", defaults.refused_limit_per_minute
+            ),
+            trusted_proxies=tuple(
+                p.strip() for p in env.get("TRUSTED_PROXIES", "").split(",") if p.strip()
+            ),
+            metrics_token=env.get("METRICS_TOKEN") or None,
+            body_timeout_seconds=_int(
+                env, "BODY_TIMEOUT_SECONDS", int(defaults.body_timeout_seconds)
+            ),
+            max_connections=_int(env, "MAX_CONNECTIONS", defaults.max_connections),
+            shutdown_grace_seconds=_int(
+                env, "SHUTDOWN_GRACE_SECONDS", defaults.shutdown_grace_seconds
+            ),
             retell_api_key=env.get("RETELL_API_KEY") or None,
             allow_unsigned_webhooks=_bool(env, "ALLOW_UNSIGNED_WEBHOOKS"),
             log_format=env.get("LOG_FORMAT", defaults.log_format).lower(),
@@ -133,6 +160,10 @@ class Settings:
             raise SettingsError(
                 "IDEMPOTENCY_INFLIGHT_SECONDS must outlive Retell's 120 s tool timeout"
             )
+        try:
+            trusted_networks(self.trusted_proxies)
+        except ValueError as error:
+            raise SettingsError(f"TRUSTED_PROXIES: {error}") from None
         if self.log_format not in ("auto", "json", "console"):
             raise SettingsError("LOG_FORMAT: use auto, json or console")
         if self.log_level not in ("debug", "info", "warning", "error"):

@@ -10,28 +10,39 @@ import hashlib
 import hmac
 import re
 
+# A signature dated further ahead than this is refused: clocks differ by seconds, not minutes,
+# and a far-future date would stretch how long a captured request stays replayable.
+FUTURE_SKEW_MS = 30_000
 _HEADER = re.compile(r"v=(\d{1,16}),d=([0-9a-f]{64})")
 
 
 def is_valid_signature(
     body: bytes, header: str | None, api_key: str, *, now_ms: int, tolerance_ms: int
 ) -> bool:
-    problem = signature_problem(body, header, api_key, now_ms=now_ms, tolerance_ms=tolerance_ms)
-    return problem is None
+    verdict = signature_verdict(body, header, api_key, now_ms=now_ms, tolerance_ms=tolerance_ms)
+    return verdict == "valid"
 
 
-def signature_problem(
+def signature_verdict(
     body: bytes, header: str | None, api_key: str, *, now_ms: int, tolerance_ms: int
-) -> str | None:
-    """Why the signature is refused (``missing``, ``malformed``, ``stale``, ``wrong_key``: the
-    digest does not match this body with our key), or None when it is valid."""
+) -> str:
+    """``valid``, or why not: ``missing``, ``malformed``, ``stale`` (outside the tolerance),
+    ``future`` (more than a small clock skew ahead) or ``wrong`` (another key or body)."""
     if not header:
         return "missing"
     match = _HEADER.fullmatch(header.strip())
     if match is None:
         return "malformed"
     timestamp = match[1]
-    if abs(now_ms - int(timestamp)) > tolerance_ms:
+    if now_ms - int(timestamp) > tolerance_ms:
         return "stale"
+    if int(timestamp) - now_ms > FUTURE_SKEW_MS:
+        return "future"
     expected = hmac.new(api_key.encode(), body + timestamp.encode(), hashlib.sha256).hexdigest()
-    return None if hmac.compare_digest(expected, match[2]) else "wrong_key"
+    return "valid" if hmac.compare_digest(expected, match[2]) else "wrong"
+
+
+def signed_at_ms(header: str | None) -> int | None:
+    """The send time a well-formed signature header carries (Unix ms)."""
+    match = _HEADER.fullmatch((header or "").strip())
+    return int(match[1]) if match else None

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
-from litestar import Request
+from litestar.connection import ASGIConnection
 
 from agent_tools.ports import Deps
 from app.db.operator_records import OperatorRecords
@@ -14,6 +14,7 @@ from app.google_channels import PushChannels
 from app.google_sync import GoogleSync
 from app.idempotency.guard import IdempotencyGuard
 from app.journal import Journal
+from app.rate_limit import RateLimiter
 from app.replay import SeenSignatures
 from app.settings import Settings
 
@@ -27,10 +28,11 @@ class AppState:
     journal: Journal
     seen_signatures: SeenSignatures
     operator_records: OperatorRecords
+    limiter: RateLimiter
     google_sync: GoogleSync | None = None
     push_channels: PushChannels | None = None
 
     @staticmethod
-    def of(request: Request[Any, Any, Any]) -> AppState:
-        state: AppState = request.app.state.frontdesk
+    def of(connection: ASGIConnection[Any, Any, Any, Any]) -> AppState:
+        state: AppState = connection.app.state.frontdesk
         return state

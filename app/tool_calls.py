@@ -6,6 +6,7 @@ the one place domain errors meet the wire.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -59,7 +60,8 @@ def call_context(call: Any) -> CallContext:
     started = call.get("start_timestamp")
     started_at = None
     if isinstance(started, int | float) and not isinstance(started, bool) and started > 0:
-        started_at = datetime.fromtimestamp(started / 1000, UTC)
+        with contextlib.suppress(ValueError, OverflowError, OSError):  # past year 9999: ignored
+            started_at = datetime.fromtimestamp(started / 1000, UTC)
     call_id = call.get("call_id")
     from_number = call.get("from_number")
     return CallContext(

@@ -18,6 +18,7 @@ CONNECTION_FAULTS: tuple[type[BaseException], ...] = (
     asyncpg.exceptions.CannotConnectNowError,  # starting up or shutting down
     asyncpg.exceptions.AdminShutdownError,  # our connection was terminated
     asyncpg.exceptions.ObjectNotInPrerequisiteStateError,  # database not accepting connections
+    asyncpg.exceptions.InternalClientError,  # a connection broken mid-operation
 )
 
 

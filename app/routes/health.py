@@ -8,12 +8,14 @@ database), so a load balancer keeps the instance in rotation.
 from __future__ import annotations
 
 import asyncio
+import hmac
 import time
 from collections.abc import Awaitable
 from datetime import timedelta
 from typing import Any
 
 from litestar import Request, Response, get
+from litestar.exceptions import NotAuthorizedException
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 
 from app.metrics import exposition
@@ -27,7 +29,15 @@ def live() -> dict[str, str]:
 
 
 @get("/metrics", media_type="text/plain; version=0.0.4", sync_to_thread=False)
-def metrics() -> bytes:
+def metrics(request: Request[Any, Any, Any]) -> bytes:
+    """Prometheus text; behind ``Authorization: Bearer $METRICS_TOKEN`` when it is set (Fly's
+    scraper sends it), open otherwise (local runs)."""
+    token = AppState.of(request).settings.metrics_token
+    scheme, _space, given = request.headers.get("authorization", "").partition(" ")
+    if token and (
+        scheme.lower() != "bearer" or not hmac.compare_digest(given.encode(), token.encode())
+    ):
+        raise NotAuthorizedException("metrics token required: Authorization: Bearer <token>")
     return exposition()
 
 

@@ -1,5 +1,6 @@
 """Endpoints for the people running the service, behind ``Authorization: Bearer
-$OPERATOR_API_KEY``: no or a wrong key is 401; with no key configured they do not exist (404).
+$OPERATOR_API_KEY`` (app.guards.operator_only: no or a wrong key is 401; with no key configured
+they do not exist, 404).
 
 - ``GET /operator/appointments?date=YYYY-MM-DD``: the day's appointments, every status.
 - ``GET /operator/calls/{call_id}``: a call with its tool calls and the appointments it touched.
@@ -8,48 +9,54 @@ $OPERATOR_API_KEY``: no or a wrong key is 401; with no key configured they do no
   moved, cancelled; by the caller, staff in Google, or an operator; notes and reasons).
 - ``POST /operator/appointments/{appointment_id}/resync``: hand the appointment to the
   reconciler, which makes the calendar match it again (noted in its history).
+
+Identifiers in paths are checked for shape first: anything that could not be one of ours (NUL,
+over 128 characters) is simply not found.
 """
 
 from __future__ import annotations
 
-import hmac
+import re
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from litestar import Request, Response, get, post
-from litestar.exceptions import NotAuthorizedException, NotFoundException, ValidationException
-from litestar.params import FromPath
+from litestar import Response, get, post
+from litestar.exceptions import NotFoundException, ValidationException
+from litestar.params import FromPath, FromQuery
 
 from agent_tools.ownership import normalize_phone
 from agent_tools.views import appointment_out
 from app.db.history import OPERATOR
-from app.state import AppState
+from app.guards import Frontdesk, operator_only
+
+_IDENTIFIER = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
 
 
-def _authorized(request: Request[Any, Any, Any]) -> AppState:
-    state = AppState.of(request)
-    key = state.settings.operator_api_key
-    if not key:
-        raise NotFoundException()
-    given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
-    if not hmac.compare_digest(given.encode(), key.encode()):
-        raise NotAuthorizedException("operator key required")
-    return state
+def _identifier(value: str, what: str) -> str:
+    if not _IDENTIFIER.fullmatch(value):
+        raise NotFoundException(f"no {what} {value[:40]!r}")
+    return value
 
 
-@get("/operator/appointments")
-async def day_appointments(request: Request[Any, Any, Any]) -> dict[str, Any]:
-    state = _authorized(request)
-    business = state.deps.business
-    raw = request.query_params.get("date", "")
+def _day(raw: str) -> date:
+    """A calendar day an operator may ask about: ISO, and not at the calendar's very edges."""
     try:
         day = date.fromisoformat(raw)
     except ValueError:
         raise ValidationException("date: expected YYYY-MM-DD") from None
+    if not date(1900, 1, 1) <= day <= date(2199, 12, 31):
+        raise ValidationException("date: expected a day between 1900 and 2199")
+    return day
+
+
+@get("/operator/appointments", guards=[operator_only])
+async def day_appointments(frontdesk: Frontdesk, date: FromQuery[str] = "") -> dict[str, Any]:
+    business = frontdesk.deps.business
+    day = _day(date)
     start = datetime.combine(day, time(0), tzinfo=business.timezone)
     end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=business.timezone)
-    found = await state.journal.records.appointments_between(business.id, start, end)
-    today = state.deps.clock().astimezone(business.timezone).date()
+    found = await frontdesk.journal.records.appointments_between(business.id, start, end)
+    today = frontdesk.deps.clock().astimezone(business.timezone).date()
     return {
         "date": day.isoformat(),
         "appointments": [
@@ -63,72 +70,70 @@ async def day_appointments(request: Request[Any, Any, Any]) -> dict[str, Any]:
     }
 
 
-@get("/operator/calls/{call_id:str}")
-async def call_trace(request: Request[Any, Any, Any], call_id: FromPath[str]) -> dict[str, Any]:
-    state = _authorized(request)
-    trace = await state.journal.records.call_trace(call_id)
+@get("/operator/calls/{call_id:str}", guards=[operator_only])
+async def call_trace(frontdesk: Frontdesk, call_id: FromPath[str]) -> dict[str, Any]:
+    trace = await frontdesk.journal.records.call_trace(_identifier(call_id, "call"))
     if trace.get("call") is None and not trace.get("tool_calls"):
         raise NotFoundException(f"no call {call_id}")
     return trace
 
 
-@post("/operator/appointments/{appointment_id:str}/resync", status_code=202)
-async def resync(
-    request: Request[Any, Any, Any], appointment_id: FromPath[str]
-) -> Response[dict[str, str]]:
-    state = _authorized(request)
-    store = state.deps.store
-    if await store.get(appointment_id) is None:
+@post("/operator/appointments/{appointment_id:str}/resync", status_code=202, guards=[operator_only])
+async def resync(frontdesk: Frontdesk, appointment_id: FromPath[str]) -> Response[dict[str, str]]:
+    store = frontdesk.deps.store
+    if await store.get(_identifier(appointment_id, "appointment")) is None:
         raise NotFoundException(f"no appointment {appointment_id}")
     await store.mark_unsynced(appointment_id)
-    await state.operator_records.note(appointment_id, "resync", OPERATOR, "asked by an operator")
+    await frontdesk.operator_records.note(
+        appointment_id, "resync", OPERATOR, "asked by an operator"
+    )
     return Response({"status": "queued for the reconciler"}, status_code=202)
 
 
-@get("/operator/calls")
-async def find_calls(request: Request[Any, Any, Any]) -> dict[str, Any]:
-    state = _authorized(request)
-    business = state.deps.business
-    raw_phone = request.query_params.get("phone") or None
-    raw_date = request.query_params.get("date") or None
-    if raw_phone is None and raw_date is None:
-        raise ValidationException("give phone, date, or both")
-    normalized = normalize_phone(raw_phone) if raw_phone else None
-    if raw_phone and normalized is None:
-        raise ValidationException("phone: not a phone number")
-    phone = normalized.lstrip("+") if normalized else None  # digits, matched at the end
-    start = end = None
-    if raw_date is not None:
-        start, end = _local_day(raw_date, business.timezone)
-    found = await state.operator_records.find_calls(business.id, phone, start, end)
-    return {"phone": phone, "date": raw_date, "calls": found}
-
-
-@get("/operator/appointments/{appointment_id:str}")
-async def appointment_history(
-    request: Request[Any, Any, Any], appointment_id: FromPath[str]
+@get("/operator/calls", guards=[operator_only])
+async def find_calls(
+    frontdesk: Frontdesk, phone: FromQuery[str] = "", date: FromQuery[str] = ""
 ) -> dict[str, Any]:
-    state = _authorized(request)
-    appointment = await state.deps.store.get(appointment_id)
+    if not phone and not date:
+        raise ValidationException("give phone, date, or both")
+    digits = _phone_digits(phone) if phone else None
+    business = frontdesk.deps.business
+    start = end = None
+    if date:
+        start, end = _local_day(_day(date), business.timezone)
+    found = await frontdesk.operator_records.find_calls(business.id, digits, start, end)
+    return {"phone": digits, "date": date or None, "calls": found}
+
+
+@get("/operator/appointments/{appointment_id:str}", guards=[operator_only])
+async def appointment_history(
+    frontdesk: Frontdesk, appointment_id: FromPath[str]
+) -> dict[str, Any]:
+    appointment = await frontdesk.deps.store.get(_identifier(appointment_id, "appointment"))
     if appointment is None:
         raise NotFoundException(f"no appointment {appointment_id}")
-    business = state.deps.business
-    today = state.deps.clock().astimezone(business.timezone).date()
+    business = frontdesk.deps.business
+    today = frontdesk.deps.clock().astimezone(business.timezone).date()
     return {
         "appointment": {
             **appointment_out(appointment, business, today).model_dump(),
             "phone": appointment.customer_phone,
             "calendar_synced": appointment.calendar_synced,
         },
-        "history": await state.operator_records.history(appointment_id),
+        "history": await frontdesk.operator_records.history(appointment_id),
     }
 
 
-def _local_day(raw: str, zone: tzinfo) -> tuple[datetime, datetime]:
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationException("date: expected YYYY-MM-DD") from None
+def _phone_digits(raw: str) -> str:
+    """The number's digits, matched against the end of the numbers calling (so a number said
+    without its country code finds the call)."""
+    normalized = normalize_phone(raw[:64])
+    if normalized is None:
+        raise ValidationException("phone: not a phone number")
+    return normalized.lstrip("+")
+
+
+def _local_day(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
     return (
         datetime.combine(day, time(0), tzinfo=zone),
         datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone),

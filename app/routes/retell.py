@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-import json
 import time
-from typing import Any, NoReturn
+from typing import Any
 
 import structlog
 from litestar import Request, Response, post
@@ -13,61 +12,77 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK, HTTP_400_BAD_REQUEST
 
+from agent_tools.registry import TOOLS
 from app import metrics
-from app.signature import signature_problem
+from app.payload import MalformedPayload, read_json
+from app.signature import signature_verdict, signed_at_ms
 from app.state import AppState
 from app.tool_calls import answer, call_context
 
-log = structlog.get_logger("frontdesk.retell")
+log = structlog.get_logger("frontdesk.webhooks")
 
 
-async def verified_json(request: Request[Any, Any, Any]) -> Any:
-    """The request's JSON, after its Retell signature is checked against the raw bytes."""
+async def verified_json(request: Request[Any, Any, Any], *, repeat_ok: bool = False) -> Any:
+    """The request's JSON, after its Retell signature is checked against the raw bytes. A
+    signature seen before is refused (401) unless ``repeat_ok``: then the caller learns of the
+    repeat through :func:`is_repeat` and decides what it may still get."""
     state = AppState.of(request)
     body = await request.body()
     key = state.settings.retell_api_key
     if key:
         signature = request.headers.get("x-retell-signature")
-        problem = signature_problem(
-            body,
-            signature,
-            key,
-            now_ms=int(time.time() * 1000),
-            tolerance_ms=state.settings.signature_tolerance_ms,
-        )
-        if problem is None and not await state.seen_signatures.first_time(signature or ""):
-            problem = "replay"
-        if problem is not None:
-            refused(request, problem)
+        reason = await _refusal(state, body, signature, key)
+        if reason == "replayed" and repeat_ok:
+            request.state.signature_repeated = True
+        elif reason is not None:
+            _refuse(request, reason)
+    state.limiter.admit(request)
     try:
-        return json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return _MALFORMED
+        return read_json(body)
+    except MalformedPayload as error:
+        return error
 
 
-_MALFORMED = object()
+def is_repeat(request: Request[Any, Any, Any]) -> bool:
+    return bool(request.state.get("signature_repeated"))
 
 
-def refused(request: Request[Any, Any, Any], reason: str) -> NoReturn:
-    """401, counted and logged with the reason (never the signature or the key)."""
+def _refuse(request: Request[Any, Any, Any], reason: str) -> None:
+    AppState.of(request).limiter.refuse(request)  # 429 once a source sent too many bad ones
     metrics.SIGNATURES_REFUSED.labels(reason).inc()
     log.warning("signature.refused", reason=reason, path=request.url.path)
-    if reason == "replay":
-        raise NotAuthorizedException("this signed request was already received")
-    raise NotAuthorizedException("invalid or missing X-Retell-Signature")
+    raise NotAuthorizedException("invalid, missing or replayed X-Retell-Signature")
 
 
-def malformed() -> Response[dict[str, Any]]:
+async def _refusal(state: AppState, body: bytes, signature: str | None, key: str) -> str | None:
+    """Why a signed request is refused (missing, malformed, stale, future, wrong, replayed), or
+    None. A signature is remembered until it would be refused as stale anyway."""
+    tolerance = state.settings.signature_tolerance_ms
+    verdict = signature_verdict(
+        body, signature, key, now_ms=int(time.time() * 1000), tolerance_ms=tolerance
+    )
+    if verdict != "valid":
+        return verdict
+    expires_at_ms = (signed_at_ms(signature) or 0) + tolerance
+    if not await state.seen_signatures.first_time(signature or "", expires_at_ms):
+        return "replayed"
+    return None
+
+
+def malformed(error: MalformedPayload | None = None) -> Response[dict[str, Any]]:
+    message = str(error) if error else "The request body is not a JSON object."
     return Response(
-        {"ok": False, "error": "malformed_json", "message": "The request body is not JSON."},
+        {"ok": False, "error": "malformed_json", "message": message},
         status_code=HTTP_400_BAD_REQUEST,
     )
 
 
 @post("/retell/functions", status_code=HTTP_200_OK)
 async def tool_call(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
-    payload = await verified_json(request)
-    if payload is _MALFORMED or not isinstance(payload, dict):
+    payload = await verified_json(request, repeat_ok=True)
+    if isinstance(payload, MalformedPayload):
+        return malformed(payload)
+    if not isinstance(payload, dict):
         return malformed()
     name = payload.get("name")
     return await _answer(
@@ -79,8 +94,10 @@ async def tool_call(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]
 async def tool_call_args_only(
     request: Request[Any, Any, Any], name: FromPath[str]
 ) -> Response[dict[str, Any]]:
-    payload = await verified_json(request)
-    if payload is _MALFORMED or not isinstance(payload, dict):
+    payload = await verified_json(request, repeat_ok=True)
+    if isinstance(payload, MalformedPayload):
+        return malformed(payload)
+    if not isinstance(payload, dict):
         return malformed()
     return await _answer(request, name, payload, None)
 
@@ -89,6 +106,8 @@ async def _answer(
     request: Request[Any, Any, Any], name: str, args: Any, call: Any
 ) -> Response[dict[str, Any]]:
     state = AppState.of(request)
+    if is_repeat(request) and not _replayable(name):
+        _refuse(request, "replayed")
     status, body = await answer(
         name,
         args,
@@ -99,3 +118,12 @@ async def _answer(
         journal=state.journal,
     )
     return Response(body, status_code=status)
+
+
+def _replayable(name: str) -> bool:
+    """A repeated signature (a captured request, or a retry Retell did not sign afresh) may
+    reach a tool that changes something: the idempotency layer answers it with the kept reply,
+    or waits for the first attempt, and never acts twice. A read (find_slots,
+    find_appointments) is refused, so a captured lookup cannot be replayed for its answer."""
+    tool = TOOLS.get(name)
+    return tool is not None and tool.mutates

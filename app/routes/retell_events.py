@@ -16,11 +16,18 @@ from litestar.status_codes import (
 
 from agent_tools.caller_context import dynamic_variables
 from agent_tools.ownership import normalize_phone
-from agent_tools.ports import Appointment
+from agent_tools.ports import Appointment, StoreUnavailableError
+from app.db.faults import CONNECTION_FAULTS
+from app.payload import MalformedPayload
 from app.routes.retell import malformed, verified_json
 from app.state import AppState
+from app.tool_calls import storable
 
 log = structlog.get_logger("frontdesk.retell")
+
+# The database not answering now: Retell's retry will find it back. Anything else is a fault
+# of ours (500, logged with its traceback), which Retell retries too.
+_NOT_NOW: tuple[type[BaseException], ...] = (StoreUnavailableError, *CONNECTION_FAULTS)
 
 # Retell waits 10 s for the inbound webhook; a known caller is a nicety, not worth a slow answer.
 CALLER_LOOKUP_SECONDS = 1.0
@@ -37,9 +44,12 @@ async def call_event(request: Request[Any, Any, Any]) -> Response[Any]:
     event = event if isinstance(event, str) and event else "unknown"
     call = payload.get("call")
     call_id = call.get("call_id") if isinstance(call, dict) else None
+    if not storable(payload):  # NUL or a lone surrogate: no retry could ever store it
+        log.warning("retell.event_unstorable", retell_event=event)
+        return malformed(MalformedPayload("The event holds text that cannot be stored."))
     try:
         await AppState.of(request).journal.call_event(event, payload)
-    except Exception as error:
+    except _NOT_NOW as error:
         log.warning(
             "retell.event_not_stored",
             retell_event=event,
