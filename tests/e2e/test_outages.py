@@ -161,3 +161,15 @@ def test_the_server_starts_while_googles_token_endpoint_cannot_be_resolved(
         reply = retell.tool("book_appointment", {"start": "2027-03-11T09:00", "name": "Ada"})
         assert reply["error"] == "calendar_unavailable"
         retell.http.close()
+
+
+def test_a_call_event_no_database_could_store_is_refused_not_retried_forever(
+    outage_server: str,
+) -> None:
+    """NUL in text: Postgres can never store it, so 503 (retry) would loop; it is a 400."""
+    retell = RetellClient(outage_server)
+    call = {**retell_call("call_unstorable"), "transcript": "Agent: hello\u0000"}
+    body = json.dumps({"event": "call_ended", "call": call}).encode()
+    refused = retell.post("/retell/webhook", body)
+    assert (refused.status_code, refused.json()["error"]) == (400, "malformed_json")
+    retell.http.close()
