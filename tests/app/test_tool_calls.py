@@ -4,17 +4,30 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+import asyncpg
 import pytest
 
 from agent_tools.ports import CallContext, Deps
-from app.tool_calls import call_context, run_tool
+from app.db.appointments import PostgresAppointmentStore
+from app.db.calendar_mirror import PostgresMirror
+from app.idempotency.guard import IdempotencyGuard
+from app.idempotency.memory import MemoryTier
+from app.idempotency.records import PostgresRecords
+from app.logging import configure_logging
+from app.tool_calls import answer, call_context, run_tool
+from calendar_adapter.google import GoogleCalendar
 from calendar_adapter.local import LocalCalendar
 from calendar_adapter.protocol import CalendarUnavailableError
+from tests.fakes.google_calendar import FakeGoogle
 
 CALL = CallContext(call_id="call_1", from_number="+15551230000")
+CAL = "faults@group.calendar.google.com"
 
 
 class Down(LocalCalendar):
@@ -107,3 +120,187 @@ async def test_a_name_of_only_control_characters_is_asked_for_again(deps: Deps) 
     )
     assert reply["error"] == "invalid_arguments"
     assert reply["message"] == "May I have your full name for the booking?"
+
+
+# -- dependencies failing mid-life ---------------------------------------------------------
+
+
+@pytest.fixture
+async def refusing_pool() -> AsyncIterator[asyncpg.Pool]:
+    """A pool to a Postgres that refuses connections (a closed port), as after a crash."""
+    dead = await asyncpg.create_pool(
+        f"postgresql://postgres@127.0.0.1:{closed_port()}/test", min_size=0
+    )
+    yield dead
+    await dead.close()
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def booked_call(call_id: str) -> dict[str, Any]:
+    return {"call_id": call_id, "from_number": "+15551230000"}
+
+
+TOOL_ARGS: list[tuple[str, dict[str, Any]]] = [
+    ("find_slots", {"when": "tomorrow"}),
+    ("book_appointment", {"start": "2027-03-11T09:00", "name": "Ada Lovelace"}),
+    ("find_appointments", {}),
+    ("cancel_appointment", {"appointment_id": "apt_x"}),
+]
+
+
+@pytest.mark.parametrize(("tool", "args"), TOOL_ARGS)
+async def test_a_database_refusing_connections_is_a_speakable_answer(
+    deps: Deps,
+    clean_pool: asyncpg.Pool,
+    refusing_pool: asyncpg.Pool,
+    tool: str,
+    args: dict[str, Any],
+) -> None:
+    down = replace(deps, store=PostgresAppointmentStore(refusing_pool))
+    guard = IdempotencyGuard(MemoryTier(60, 10), PostgresRecords(refusing_pool), 0.5)
+    status, reply = await answer(
+        tool, args, call_context(booked_call("call_db_down")), down, guard=guard
+    )
+    assert (status, reply["ok"], reply["error"]) == (200, False, "temporarily_unavailable")
+    # Nothing is kept as in flight: with the database back, the same call runs for real.
+    healthy = IdempotencyGuard(guard.fast, PostgresRecords(clean_pool), 0.5)
+    _, again = await answer(
+        tool, args, call_context(booked_call("call_db_down")), deps, guard=healthy
+    )
+    assert again.get("error") != "temporarily_unavailable"
+
+
+async def test_the_mirror_refusing_connections_is_a_speakable_answer(
+    deps: Deps, refusing_pool: asyncpg.Pool, google: GoogleCalendar, fake_google: FakeGoogle
+) -> None:
+    fake_google.events[CAL] = {}
+    google.mirror = PostgresMirror(refusing_pool, deps.business.id, fresh_seconds=60)
+    down = replace(deps, calendar=google, business=replace(deps.business, calendar_id=CAL))
+    reply = await run_tool("find_slots", {"when": "tomorrow"}, CALL, down)
+    assert reply["error"] == "temporarily_unavailable"
+
+
+@pytest.mark.parametrize("status", [500, 503, 401])
+async def test_a_failing_token_endpoint_is_calendar_unavailable(
+    deps: Deps, google: GoogleCalendar, fake_google: FakeGoogle, status: int
+) -> None:
+    fake_google.events[CAL] = {}
+    fake_google.fail("token", *[status] * 6)
+    here = replace(deps, calendar=google, business=replace(deps.business, calendar_id=CAL))
+    for tool, args in TOOL_ARGS[:2]:
+        reply = await run_tool(tool, args, CALL, here)
+        assert (reply["ok"], reply["error"]) == (False, "calendar_unavailable"), tool
+    assert "insert" not in [route for route, _ in fake_google.requests]
+
+
+async def test_an_unexpected_fault_is_logged_with_its_traceback_and_answered(
+    deps: Deps, capsys: pytest.CaptureFixture[str]
+) -> None:
+    class Broken(LocalCalendar):
+        async def busy(self, *args: object, **kwargs: object) -> list[tuple[int, int]]:
+            raise KeyError("+15551239876")
+
+    configure_logging("json", "info")
+    broken = replace(deps, calendar=Broken(Path("/nonexistent/calendar.json")))
+    reply = await run_tool("find_slots", {}, CALL, broken)
+    assert (reply["ok"], reply["error"]) == (False, "temporarily_unavailable")
+    failed = [
+        json.loads(line) for line in capsys.readouterr().err.splitlines() if "tool.failed" in line
+    ]
+    assert failed[0]["level"] == "error"
+    assert "Traceback" in failed[0]["exception"] and "KeyError" in failed[0]["exception"]
+    assert "+15551239876" not in failed[0]["exception"]  # redacted: "********76"
+
+
+async def test_a_local_calendar_that_cannot_be_written_is_calendar_unavailable(
+    deps: Deps, tmp_path: Path
+) -> None:
+    blocked = tmp_path / "not-a-dir"
+    blocked.write_text("a file where the calendar's folder should be")
+    here = replace(deps, calendar=LocalCalendar(blocked / "calendar.json"))
+    reply = await run_tool(
+        "book_appointment", {"start": "2027-03-11T09:00", "name": "Ada Lovelace"}, CALL, here
+    )
+    assert (reply["ok"], reply["error"]) == (False, "calendar_unavailable")
+
+
+async def test_a_corrupt_local_calendar_file_is_calendar_unavailable(
+    deps: Deps, tmp_path: Path
+) -> None:
+    corrupt = tmp_path / "calendar.json"
+    corrupt.write_text('{"events": {"primary/x": {"start": ')
+    here = replace(deps, calendar=LocalCalendar(corrupt))
+    reply = await run_tool("find_slots", {}, CALL, here)
+    assert (reply["ok"], reply["error"]) == (False, "calendar_unavailable")
+
+
+def tool_lines(captured: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in captured.splitlines() if '"tool.call"' in line]
+
+
+async def test_every_tool_call_log_line_says_enough_to_trace_a_complaint(
+    deps: Deps, capsys: pytest.CaptureFixture[str]
+) -> None:
+    configure_logging("json", "info")
+    found = await run_tool("find_slots", {"when": "tomorrow", "limit": 2}, CALL, deps)
+    booked = await run_tool(
+        "book_appointment", {"slot_id": found["slots"][0]["slot_id"], "name": "Ada"}, CALL, deps
+    )
+    stranger = CallContext(call_id="call_2", from_number="+15550001111")
+    await run_tool("find_appointments", {}, stranger, deps)
+    search, book, lookup = tool_lines(capsys.readouterr().err)
+    assert (search["outcome"], search["results"], search["service"]) == ("ok", 2, "Cleaning")
+    appointment = booked["appointment"]
+    assert (book["appointment_id"], book["service"], book["start"]) == (
+        appointment["appointment_id"],
+        appointment["service"],
+        appointment["start"],
+    )
+    assert book["phone"] == "*********00"  # masked: the last two digits only
+    assert (lookup["outcome"], lookup["results"], lookup["phone"]) == (
+        "none_found",
+        0,
+        "*********11",
+    )
+
+
+async def test_a_refused_booking_logs_what_was_asked_for_and_no_name(
+    deps: Deps, capsys: pytest.CaptureFixture[str]
+) -> None:
+    configure_logging("json", "info")
+    args = {"start": "2027-03-11T03:00", "service": "cleaning", "name": "Ada Lovelace"}
+    reply = await run_tool("book_appointment", args, CALL, deps)
+    assert reply["error"] == "outside_hours"
+    (line,) = tool_lines(capsys.readouterr().err)
+    assert (line["outcome"], line["start"], line["service"]) == (
+        "outside_hours",
+        "2027-03-11T03:00",
+        "cleaning",
+    )
+    assert "Lovelace" not in json.dumps(line)
+
+
+class KeepsNothing(PostgresRecords):
+    """A database that answers lookups but fails as the reply is being kept."""
+
+    async def keep(self, key: str, fingerprint: str, status: int, body: dict[str, Any]) -> None:
+        raise ConnectionRefusedError("gone")
+
+
+async def test_a_reply_that_could_not_be_kept_is_still_given_and_replayed_from_the_cache(
+    deps: Deps, clean_pool: asyncpg.Pool
+) -> None:
+    guard = IdempotencyGuard(MemoryTier(60, 10), KeepsNothing(clean_pool), 0.5)
+    args = {"start": "2027-03-11T09:00", "name": "Ada Lovelace"}
+    context = call_context(booked_call("call_keep_fails"))
+    status, first = await answer("book_appointment", args, context, deps, guard=guard)
+    assert (status, first["ok"]) == (200, True)
+    _, again = await answer("book_appointment", args, context, deps, guard=guard)
+    assert again == first
+    booked = await clean_pool.fetchval("select count(*) from appointments")
+    assert booked == 1
