@@ -47,6 +47,10 @@ format: $(STAMP) ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+.PHONY: check-config
+check-config: $(STAMP) ## Validate BUSINESS_CONFIG (default: the demo) and print the business as read
+	@$(WITH_ENV) $(BIN)/python -m app.check_config
+
 bench: $(STAMP) ## Benchmarks of the hot paths (see bench/README.md)
 	$(BIN)/python -m bench.availability
 	$(BIN)/python -m bench.webhook

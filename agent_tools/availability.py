@@ -94,6 +94,7 @@ class SlotQuery:
     busy: Sequence[Interval]  # merged, sorted (see :func:`merge`)
     full_days: frozenset[date] = frozenset()  # days at their appointment cap
     daily: tuple[time, time] | None = None  # on each day, only starts in this wall-clock span
+    ends_by: bool = False  # a stated window: the appointment also ends by its end (and daily's)
 
 
 def iter_slots(business: Business, query: SlotQuery) -> Iterator[int]:
@@ -125,6 +126,8 @@ def iter_slots(business: Business, query: SlotQuery) -> Iterator[int]:
                         return
                     if start >= day_high:
                         break
+                    if query.ends_by and (end > high or end > day_high):
+                        continue
                     if _overlaps_busy(busy, busy_starts, start - before, end + after):
                         continue
                     yield start

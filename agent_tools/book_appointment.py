@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from agent_tools import speech
 from agent_tools.appointment_ids import calendar_event_id, intent_key, new_appointment_id
-from agent_tools.arguments import TimeText
+from agent_tools.arguments import PHONE_HELP, FreeText, Phone, TimeText
 from agent_tools.business import BookingRules, Business, Service
 from agent_tools.calendar_event import calendar_event
 from agent_tools.errors import (
@@ -58,13 +58,15 @@ class BookAppointmentArgs(BaseModel):
         description="Or the exact start: ISO 8601 local time (2027-03-15T14:00) or the "
         "caller's words naming one time ('tomorrow at 2:30 PM').",
     )
-    service: str | None = Field(default=None, max_length=100, description="The service by name.")
-    name: str = Field(min_length=1, max_length=100, description="The caller's full name.")
-    phone: str | None = Field(
-        default=None, max_length=32, description="Callback number. Default: the caller's number."
+    service: FreeText | None = Field(
+        default=None, max_length=100, description="The service by name."
+    )
+    name: FreeText = Field(min_length=1, max_length=100, description="The caller's full name.")
+    phone: Phone | None = Field(
+        default=None, description=f"Callback number. Default: the caller's number. {PHONE_HELP}"
     )
     email: str | None = Field(default=None, max_length=254, description="Optional email.")
-    notes: str | None = Field(default=None, max_length=500, description="Optional notes.")
+    notes: FreeText | None = Field(default=None, max_length=500, description="Optional notes.")
 
     @model_validator(mode="after")
     def _needs_a_time(self) -> BookAppointmentArgs:

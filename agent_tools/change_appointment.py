@@ -12,7 +12,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from agent_tools import speech
-from agent_tools.arguments import TimeText
+from agent_tools.arguments import PHONE_HELP, FreeText, Phone, TimeText
 from agent_tools.business import Service
 from agent_tools.errors import CalendarUnavailable, InvalidArguments
 from agent_tools.offers import open_search, parse_slot_id, refusal
@@ -29,10 +29,10 @@ class _Identified(BaseModel):
     appointment_id: str = Field(
         min_length=1, max_length=64, description="From find_appointments or the booking."
     )
-    name: str | None = Field(
+    name: FreeText | None = Field(
         default=None, max_length=100, description="Name booked under (if not calling from it)."
     )
-    phone: str | None = Field(default=None, max_length=32, description="Phone booked under.")
+    phone: Phone | None = Field(default=None, description=f"Phone booked under. {PHONE_HELP}")
     email: str | None = Field(default=None, max_length=254, description="Or email booked under.")
 
 
@@ -56,7 +56,7 @@ class RescheduleAppointmentArgs(_Identified):
 class CancelAppointmentArgs(_Identified):
     """Cancel the caller's appointment, after they confirm which one."""
 
-    reason: str | None = Field(default=None, max_length=300, description="Why, if they said.")
+    reason: FreeText | None = Field(default=None, max_length=300, description="Why, if they said.")
 
 
 class ChangeReply(BaseModel):

@@ -102,3 +102,8 @@ MOMENTARY_CODES = frozenset(
 
 class ConfigError(ValueError):
     """The business configuration is invalid; the message names the offending key."""
+
+
+class SpokenValueError(ValueError):
+    """An argument refused with a sentence the agent can say (raised inside argument models;
+    the edge answers ``invalid_arguments`` with this message)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from agent_tools import speech
+from agent_tools.arguments import PHONE_HELP, FreeText, Phone
 from agent_tools.ownership import owner_of
 from agent_tools.ports import CallContext, Deps
 from agent_tools.views import AppointmentOut, appointment_out
@@ -16,10 +17,12 @@ class FindAppointmentsArgs(BaseModel):
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
-    phone: str | None = Field(
-        default=None, max_length=32, description="Booked under this number. Default: caller's."
+    phone: Phone | None = Field(
+        default=None, description=f"Booked under this number. Default: caller's. {PHONE_HELP}"
     )
-    name: str | None = Field(default=None, max_length=100, description="The name booked under.")
+    name: FreeText | None = Field(
+        default=None, max_length=100, description="The name booked under."
+    )
     email: str | None = Field(default=None, max_length=254, description="Or the email.")
 
 

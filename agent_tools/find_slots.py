@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Iterable
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from agent_tools.arguments import TimeText
 from agent_tools.availability import spread, utc_seconds
 from agent_tools.errors import NoAvailability, TooFarAhead, TooSoon
-from agent_tools.offers import SlotOffer, choose_service, open_search
+from agent_tools.offers import Search, SlotOffer, choose_service, open_search
 from agent_tools.ports import CallContext, Deps
-from agent_tools.when import resolve_when
+from agent_tools.when import Window, resolve_when
 
 
 class FindSlotsArgs(BaseModel):
@@ -45,6 +48,21 @@ class FindSlotsReply(BaseModel):
     alternatives: list[SlotOffer] = Field(default_factory=list)
 
 
+def _starts(search: Search, window: Window | None, low: int, high: int) -> Iterable[int]:
+    """Open starts in the window: in each of its spans ("Monday or Tuesday"), earliest first;
+    within a stated window ("between 1 and 3") only appointments that also end by its end."""
+    if window is None:
+        return search.starts(low, high)
+    return heapq.merge(
+        *(
+            search.starts(
+                utc_seconds(span.start), utc_seconds(span.end), span.daily, ends_by=span.ends_by
+            )
+            for span in window.parts
+        )
+    )
+
+
 async def find_slots(args: FindSlotsArgs, call: CallContext, deps: Deps) -> FindSlotsReply:
     business = deps.business
     service = choose_service(business, args.service)
@@ -70,8 +88,7 @@ async def find_slots(args: FindSlotsArgs, call: CallContext, deps: Deps) -> Find
                 "Would a date before then work?"
             )
 
-    daily = window.daily if window is not None else None
-    starts = spread(search.starts(low, high, daily), args.limit, business.timezone)
+    starts = spread(_starts(search, window, low, high), args.limit, business.timezone)
     if starts:
         return FindSlotsReply(
             message=f"I have {search.say(starts)}. Which would you like?",

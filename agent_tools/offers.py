@@ -100,7 +100,14 @@ class Search:
     def horizon(self) -> int:
         return int((self.now + timedelta(days=self.business.rules.max_days_ahead)).timestamp())
 
-    def starts(self, start: int, end: int, daily: tuple[time, time] | None = None) -> Iterable[int]:
+    def starts(
+        self,
+        start: int,
+        end: int,
+        daily: tuple[time, time] | None = None,
+        *,
+        ends_by: bool = False,
+    ) -> Iterable[int]:
         query = SlotQuery(
             service=self.service,
             window=Interval(start, end),
@@ -109,6 +116,7 @@ class Search:
             busy=self.busy,
             full_days=self.full_days,
             daily=daily,
+            ends_by=ends_by,
         )
         return iter_slots(self.business, query)
 

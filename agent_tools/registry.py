@@ -9,6 +9,7 @@ from typing import Any, cast
 from pydantic import BaseModel
 
 from agent_tools.book_appointment import BookAppointmentArgs, book_appointment
+from agent_tools.business_info import BusinessInfoArgs, business_info
 from agent_tools.change_appointment import (
     CancelAppointmentArgs,
     RescheduleAppointmentArgs,
@@ -50,5 +51,6 @@ TOOLS: Mapping[str, Tool] = {
             mutates=True,
         ),
         Tool("cancel_appointment", CancelAppointmentArgs, cast(Handler, cancel_appointment), True),
+        Tool("business_info", BusinessInfoArgs, cast(Handler, business_info), mutates=False),
     )
 }

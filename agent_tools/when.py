@@ -6,6 +6,7 @@ resolves to the same window. ISO 8601 is read first; anything else goes to the p
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -15,18 +16,28 @@ from agent_tools import speech
 from agent_tools.availability import wall_to_seconds
 from agent_tools.business import Business
 from agent_tools.errors import UnclearTime
-from agent_tools.phrases import END, MIDNIGHT, Hours, Phrase, read_phrase
+from agent_tools.phrases import END, MIDNIGHT, Hours, Phrase, read_phrases
 
 
 @dataclass(frozen=True, slots=True)
 class Window:
     """Slot starts wanted in ``[start, end)``, and on each day within ``daily`` (wall clock)
-    when set; ``phrase`` says it aloud ("tomorrow in the morning")."""
+    when set; ``phrase`` says it aloud ("tomorrow in the morning"). ``ends_by``: a stated
+    window ("between 1 and 3"), so the appointment must also end by its end (daily end).
+    ``spans``: the separate windows of a list or an exclusion ("Monday or Tuesday"), or two
+    readings both offered; the window itself then spans them all."""
 
     start: datetime
     end: datetime
     phrase: str
     daily: tuple[time, time] | None = None
+    ends_by: bool = False
+    spans: tuple[Window, ...] | None = None
+
+    @property
+    def parts(self) -> tuple[Window, ...]:
+        """The windows to search: the spans, or the window itself."""
+        return self.spans if self.spans is not None else (self,)
 
 
 def local_instant(wall: datetime, zone: ZoneInfo) -> datetime:
@@ -46,8 +57,18 @@ def resolve_when(text: str | None, reference: datetime, business: Business) -> W
     if window is not None:
         return window
     hours = Hours(opening=business.opening_span)
-    phrase = read_phrase(cleaned, today, local_now.time(), hours, business.conventions)
-    return None if phrase is None else _window(phrase, zone, today)
+    phrases = read_phrases(cleaned, today, local_now.time(), hours, business.conventions)
+    if phrases is None:
+        return None
+    windows = tuple(_window(phrase, zone, today) for phrase in phrases)
+    if len(windows) == 1:
+        return windows[0]
+    return Window(
+        start=min(w.start for w in windows),
+        end=max(w.end for w in windows),
+        phrase=_say_all(phrases, today),
+        spans=windows,
+    )
 
 
 def resolve_start(text: str, reference: datetime, business: Business) -> datetime:
@@ -64,17 +85,29 @@ def resolve_start(text: str, reference: datetime, business: Business) -> datetim
     return window.start
 
 
+_ISO_INSTANT = re.compile(
+    r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d{1,6})?)?(?:Z|[+-]\d\d(?::?\d\d)?)?", re.IGNORECASE
+)
+
+
+def _iso_text(text: str) -> str:
+    if not _ISO_INSTANT.fullmatch(text.strip()):
+        raise ValueError(text)
+    return text.strip().upper().replace("Z", "+00:00")
+
+
 def parse_instant(text: str, zone: ZoneInfo) -> datetime:
-    """An exact start time: ISO 8601 with or without offset (without: the business's zone)."""
+    """An exact start time: ISO 8601 with or without offset (without: the business's zone).
+    Anything else shaped like one ("10:00:00:30") is refused as malformed."""
     try:
-        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        value = datetime.fromisoformat(_iso_text(text))
     except ValueError as exc:
         raise UnclearTime(
             "Sorry, I need the exact day and time for the booking. Which time would you like?",
             heard=text,
         ) from exc
     if value.tzinfo is None:
-        if wall_to_seconds(value, zone) is None:
+        if wall_to_seconds(value.replace(microsecond=0), zone) is None:
             raise UnclearTime(
                 f"The clocks change that night, so {speech.clock(value)} doesn't exist on that "
                 "day. Would an hour later work?",
@@ -103,15 +136,42 @@ def _window(phrase: Phrase, zone: ZoneInfo, today: date) -> Window:
         end=local_instant(_wall(phrase.last, phrase.until), zone),
         phrase=_say(phrase, today),
         daily=None if whole_days or phrase.first == phrase.last else (phrase.since, phrase.until),
+        ends_by=phrase.ends_by,
     )
 
 
 def _say(phrase: Phrase, today: date) -> str:
-    days = _on(phrase.first, today)
+    hours = _say_hours(phrase, today)
+    return f"{_say_days(phrase, today)} {hours}" if hours else _say_days(phrase, today)
+
+
+def _say_all(phrases: list[Phrase], today: date) -> str:
+    """Several spans, briefly: "on Monday, March 15 or Tuesday, March 16 before noon"."""
+    hours = {_say_hours(phrase, today) for phrase in phrases}
+    one_day = {(p.first, p.last) for p in phrases}
+    if len(one_day) == 1 and phrases[0].first == phrases[0].last and "" not in hours:
+        said = " or ".join(_say_hours(phrase, today) for phrase in phrases)
+        return f"{_say_days(phrases[0], today)} {said}"  # "today at 2 PM or at 3 PM"
+    if len(hours) == 1 and all(p.first == p.last for p in phrases):
+        days = " or ".join(_day(p.first, today) for p in phrases)
+        return f"{speech.on(days)} {hours.pop()}".strip()
+    return " or ".join(_say(phrase, today) for phrase in phrases)
+
+
+@functools.lru_cache(maxsize=4096)
+def _day(value: date, today: date) -> str:
+    return speech.day(value, today)  # strftime is slow; a call names few days, often again
+
+
+def _say_days(phrase: Phrase, today: date) -> str:
     if phrase.last != phrase.first:
-        days = f"between {speech.day(phrase.first, today)} and {speech.day(phrase.last, today)}"
+        return f"between {_day(phrase.first, today)} and {_day(phrase.last, today)}"
+    return _on(phrase.first, today)
+
+
+def _say_hours(phrase: Phrase, today: date) -> str:
     if (phrase.since, phrase.until) == (MIDNIGHT, END):
-        return days
+        return ""
     since, until = _wall(today, phrase.since), _wall(today, phrase.until)
     if phrase.exact:
         hours = f"at {speech.clock(since)}"
@@ -121,7 +181,7 @@ def _say(phrase: Phrase, today: date) -> str:
         hours = f"after {speech.clock(since)}"
     else:
         hours = f"between {speech.clock(since)} and {speech.clock(until)}"
-    return f"{days} {hours}"
+    return hours
 
 
 def _iso(text: str, zone: ZoneInfo, today: date) -> Window | None:
@@ -150,7 +210,10 @@ def _iso(text: str, zone: ZoneInfo, today: date) -> Window | None:
     try:
         datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        return None
+        raise UnclearTime(
+            "Sorry, that date and time isn't one I can read. Which day and time did you mean?",
+            heard=text,
+        ) from None
     start = parse_instant(text, zone)  # ISO, but maybe a wall time the clocks skip: say so
     return Window(
         start,
@@ -160,4 +223,4 @@ def _iso(text: str, zone: ZoneInfo, today: date) -> Window | None:
 
 
 def _on(day: date, today: date) -> str:
-    return speech.on(speech.day(day, today))
+    return speech.on(_day(day, today))

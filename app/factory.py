@@ -13,20 +13,28 @@ from typing import Any
 
 import asyncpg
 import structlog
+from google.auth.credentials import Credentials
+from google.auth.exceptions import GoogleAuthError
 from litestar import Litestar
 from litestar.di import Provide
 from redis.asyncio import Redis
 
 from agent_tools.business import Business
 from agent_tools.ports import Deps
-from app import reconciler
+from app import reconciler, unexpected
 from app.business_config import load_business
+from app.config_schema import zone_warning
 from app.db import supabase_store
 from app.db.appointments import PostgresAppointmentStore, create_pool
+from app.db.calendar_mirror import PostgresMirror
 from app.db.embedded import start_embedded_postgres
+from app.db.history import STAFF, acting_as
 from app.db.migrations import apply_migrations
+from app.db.operator_records import OperatorRecords
+from app.db.phone_backfill import normalise_stored_phones
 from app.db.supabase_store import SupabaseAppointmentStore
-from app.google_sync import GoogleSync, PostgresMirror
+from app.google_channels import PushChannels
+from app.google_sync import GoogleSync
 from app.guards import app_state
 from app.idempotency import DurableTier, FastTier
 from app.idempotency.guard import IdempotencyGuard
@@ -41,7 +49,7 @@ from app.rate_limit import RateLimiter, trusted_networks
 from app.replay import SeenSignatures
 from app.routes import google as google_routes
 from app.routes import health, operator, retell, retell_events
-from app.settings import Settings
+from app.settings import Settings, SettingsError
 from app.state import AppState
 from calendar_adapter.google import GoogleCalendar
 from calendar_adapter.google_auth import load_credentials
@@ -58,14 +66,21 @@ def utc_now() -> datetime:
 def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Litestar:
     settings.validate()
     configured = load_business(settings.business_config)  # fail fast, before serving
+    warning = zone_warning(configured.timezone, clock().year)
+    if warning:
+        log.warning("config.timezone_without_dst", detail=warning)
+    credentials = _google_credentials(settings)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
             if not settings.retell_api_key:
                 log.warning("webhooks.unsigned", detail="ALLOW_UNSIGNED_WEBHOOKS is on: demo only")
-            db = await _open_database(settings, stack)
-            business, calendar, google_sync = await _open_calendar(settings, configured, db, stack)
+            db = await _open_database(settings, configured, stack)
+            business, calendar, google_sync = await _open_calendar(
+                settings, configured, credentials, db, stack
+            )
+            channels = _push_channels(google_sync, settings)
             fast = _fast_tier(settings)
             stack.push_async_callback(fast.aclose)
             deps = Deps(business=business, calendar=calendar, store=db.store, clock=clock)
@@ -83,6 +98,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             app.state.frontdesk = AppState(
                 settings=settings,
                 seen_signatures=seen,
+                operator_records=db.operator_records,
                 limiter=RateLimiter(
                     settings.rate_limit_per_minute,
                     settings.refused_limit_per_minute,
@@ -93,9 +109,10 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
                 idempotency=IdempotencyGuard(fast, db.durable, settings.idempotency_wait_seconds),
                 journal=journal,
                 google_sync=google_sync,
+                push_channels=channels,
             )
             if google_sync is not None:
-                await _start_google_sync(google_sync, settings, stack)
+                _start_google_sync(google_sync, channels, settings, stack)
             _background(
                 stack,
                 reconciler.run_forever(
@@ -126,12 +143,15 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             operator.day_appointments,
             operator.call_trace,
             operator.resync,
+            operator.find_calls,
+            operator.appointment_history,
             health.metrics,
             health.openapi,
             health.live,
             health.ready,
         ],
         lifespan=[lifespan],
+        exception_handlers=unexpected.HANDLERS,
         logging_config=None,  # app.logging configures logging; Litestar's default logs at INFO
         middleware=[request_context, request_limits(settings.body_timeout_seconds)],
         dependencies={"frontdesk": Provide(app_state, sync_to_thread=False)},
@@ -147,14 +167,22 @@ class _Database:
     pool: asyncpg.Pool | None
     store: PostgresAppointmentStore | SupabaseAppointmentStore
     durable: DurableTier
+    operator_records: OperatorRecords
 
 
-async def _open_database(settings: Settings, stack: AsyncExitStack) -> _Database:
+async def _open_database(
+    settings: Settings, business: Business, stack: AsyncExitStack
+) -> _Database:
     """Supabase's HTTP API when only it is configured; else Postgres (given, or embedded)."""
     if settings.supabase_url and settings.supabase_service_key and not settings.database_url:
         client = await supabase_store.connect(settings.supabase_url, settings.supabase_service_key)
+        store = SupabaseAppointmentStore(client)
         return _Database(
-            "supabase-api", None, SupabaseAppointmentStore(client), SupabaseRecords(client)
+            "supabase-api",
+            None,
+            store,
+            SupabaseRecords(client),
+            OperatorRecords.over_supabase(store.call),
         )
     url = settings.database_url
     if url is None:
@@ -165,14 +193,37 @@ async def _open_database(settings: Settings, stack: AsyncExitStack) -> _Database
     stack.push_async_callback(pool.close)
     async with pool.acquire() as connection:
         await apply_migrations(connection, settings.migrations_dir)
+        await normalise_stored_phones(connection, business.id, business.country)
     kind = "postgres" if settings.database_url else "embedded"
-    return _Database(kind, pool, PostgresAppointmentStore(pool), PostgresRecords(pool))
+    return _Database(
+        kind,
+        pool,
+        PostgresAppointmentStore(pool),
+        PostgresRecords(pool),
+        OperatorRecords.over_pool(pool),
+    )
+
+
+def _google_credentials(settings: Settings) -> Credentials | None:
+    """Parsed before serving: a key that cannot be read is a clear line at start, while a key
+    Google refuses (or a Google that cannot be reached) lets the server start degraded."""
+    if not settings.google_calendar_ids:
+        return None
+    try:
+        return load_credentials(settings.google_credentials or "", settings.google_impersonate)
+    except (OSError, ValueError, GoogleAuthError) as error:
+        problem = f"{type(error).__name__}: {error}".splitlines()[0]
+        raise SettingsError(f"GOOGLE_CREDENTIALS: cannot be used ({problem})") from None
 
 
 async def _open_calendar(
-    settings: Settings, business: Business, db: _Database, stack: AsyncExitStack
+    settings: Settings,
+    business: Business,
+    credentials: Credentials | None,
+    db: _Database,
+    stack: AsyncExitStack,
 ) -> tuple[Business, Calendar, GoogleSync | None]:
-    if not settings.google_calendar_ids:
+    if credentials is None:
         local = LocalCalendar(settings.data_dir / "local-calendar.json")
         stack.push_async_callback(local.aclose)
         return business, local, None
@@ -182,7 +233,7 @@ async def _open_calendar(
         extra_busy_calendars=settings.google_calendar_ids[1:],
     )
     google = GoogleCalendar(
-        load_credentials(settings.google_credentials or "", settings.google_impersonate),
+        credentials,
         base_url=settings.google_api_base_url,
         deadline_seconds=settings.google_deadline_seconds,
         zone=business.timezone,
@@ -190,9 +241,14 @@ async def _open_calendar(
     stack.push_async_callback(google.aclose)
     if db.pool is None:  # the mirror and push need a direct database connection
         return business, google, None
-    mirror = PostgresMirror(db.pool, business.id, settings.google_mirror_fresh_seconds)
+    pool = db.pool
+    mirror = PostgresMirror(pool, business.id, settings.google_mirror_fresh_seconds)
     google.mirror = mirror
-    return business, google, GoogleSync(google, mirror, db.store, business)
+    return (
+        business,
+        google,
+        GoogleSync(google, mirror, db.store, business, as_staff=lambda: acting_as(pool, STAFF)),
+    )
 
 
 def _fast_tier(settings: Settings) -> FastTier:
@@ -205,12 +261,28 @@ def _fast_tier(settings: Settings) -> FastTier:
     return MemoryTier(settings.idempotency_ttl_seconds, settings.idempotency_inflight_seconds)
 
 
-async def _start_google_sync(sync: GoogleSync, settings: Settings, stack: AsyncExitStack) -> None:
-    """Open push channels (when Google can reach us) and start the safety poll; the first
-    poll fills the mirror, so start-up does not wait for a full sync."""
-    if settings.public_base_url:
-        await sync.open_channels(settings.public_base_url, settings.google_channel_ttl_seconds)
-        stack.push_async_callback(sync.close_channels)
+def _push_channels(sync: GoogleSync | None, settings: Settings) -> PushChannels | None:
+    """Push channels, when Google can reach us (``PUBLIC_BASE_URL``)."""
+    if sync is None or not settings.public_base_url:
+        return None
+    return PushChannels(
+        sync.google,
+        sync.mirror,
+        sync.calendar_ids,
+        on_change=sync.sync_soon,
+        public_base_url=settings.public_base_url,
+        ttl_seconds=settings.google_channel_ttl_seconds,
+    )
+
+
+def _start_google_sync(
+    sync: GoogleSync, channels: PushChannels | None, settings: Settings, stack: AsyncExitStack
+) -> None:
+    """In the background, so a Google that is down delays nothing: the safety poll (its first
+    pass fills the mirror) and the push channels (opened with backoff until Google answers)."""
+    if channels is not None:
+        stack.push_async_callback(channels.close)
+        _background(stack, channels.keep_open())
     stack.push_async_callback(sync.drain)
     _background(stack, sync.poll_forever(settings.google_poll_seconds))
 

@@ -1,4 +1,6 @@
-"""Call records written off the request path: a caller never waits for our bookkeeping."""
+"""Call records. Tool-call records are written off the request path (a caller never waits for
+our bookkeeping); webhook events are stored before they are acknowledged, since Retell does not
+send them again once we said 204."""
 
 from __future__ import annotations
 
@@ -9,9 +11,15 @@ from typing import Any, Protocol
 
 import structlog
 
-from agent_tools.ports import Appointment
+from agent_tools.ports import Appointment, StoreUnavailableError
+from app.db.faults import CONNECTION_FAULTS
 
 log = structlog.get_logger("frontdesk.journal")
+
+_UNREACHABLE: tuple[type[BaseException], ...] = (StoreUnavailableError, *CONNECTION_FAULTS)
+
+# Well inside Retell's webhook timeout (10 s), so a failed write is answered 503 and retried.
+EVENT_WRITE_SECONDS = 5.0
 
 
 class CallRecords(Protocol):
@@ -66,8 +74,10 @@ class Journal:
             )
         )
 
-    def call_event(self, event: str, payload: dict[str, Any]) -> None:
-        self._spawn(self.records.record_call_event(self._business_id, event, payload))
+    async def call_event(self, event: str, payload: dict[str, Any]) -> None:
+        """Store the raw event now; raises (after at most a few seconds) when it could not be."""
+        async with asyncio.timeout(EVENT_WRITE_SECONDS):
+            await self.records.record_call_event(self._business_id, event, payload)
 
     async def drain(self) -> None:
         """Wait for what is still being written (at shutdown, and in tests)."""
@@ -83,5 +93,7 @@ class Journal:
     async def _logged(write: Coroutine[Any, Any, None]) -> None:
         try:
             await write
+        except _UNREACHABLE as error:
+            log.warning("journal.write_failed", error=type(error).__name__)
         except Exception:
             log.exception("journal.write_failed")

@@ -7,6 +7,7 @@ their initial, emails their domain.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from collections.abc import MutableMapping
 from typing import Any
@@ -45,25 +46,74 @@ def redact_personal_data(
     return event
 
 
+# A number in a traceback (an exception message, a constraint's detail) is redacted like a phone
+# field: an E.164 number, or a run of 10 or more digits.
+_PHONE_IN_TEXT = re.compile(r"\+\d{7,15}|(?<!\d)\d{10,15}(?!\d)")
+
+
+def redact_exception(
+    _logger: Any, _method: str, event: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    text = event.get("exception")
+    if isinstance(text, str):
+        event["exception"] = _PHONE_IN_TEXT.sub(lambda m: redact_phone(m[0]), text)
+    return event
+
+
+class _StderrHandler(logging.Handler):
+    """One line per record on whatever ``sys.stderr`` is at the time (a captured one in tests)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+            sys.stderr.flush()
+        except Exception:
+            self.handleError(record)
+
+
 def configure_logging(log_format: str = "auto", level: str = "info") -> None:
+    """structlog for our own lines, and every stdlib logger (asyncpg, uvicorn, litestar...)
+    routed through the same processors and renderer: one JSON object per line, tracebacks
+    included as a redacted ``exception`` field."""
     as_json = log_format == "json" or (log_format == "auto" and not sys.stderr.isatty())
-    renderer: Any = (
-        structlog.processors.JSONRenderer() if as_json else structlog.dev.ConsoleRenderer()
-    )
+    number = logging.getLevelNamesMapping()[level.upper()]
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        redact_personal_data,
+    ]
     structlog.configure(
-        processors=[
-            structlog.contextvars.merge_contextvars,
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
-            redact_personal_data,
-            structlog.processors.format_exc_info if as_json else structlog.dev.set_exc_info,
-            renderer,
-        ],
-        wrapper_class=structlog.make_filtering_bound_logger(
-            logging.getLevelNamesMapping()[level.upper()]
-        ),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
-        cache_logger_on_first_use=True,
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        wrapper_class=structlog.make_filtering_bound_logger(number),
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        cache_logger_on_first_use=False,  # configure_logging may run again (tests)
     )
+    rendering: list[Any] = [structlog.stdlib.ProcessorFormatter.remove_processors_meta]
+    if as_json:
+        rendering += [
+            structlog.processors.format_exc_info,
+            redact_exception,
+            structlog.processors.JSONRenderer(),
+        ]
+    else:
+        rendering.append(structlog.dev.ConsoleRenderer())
+    handler = _StderrHandler()
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(foreign_pre_chain=shared, processors=rendering)
+    )
+    root = logging.getLogger()
+    for old in list(root.handlers):  # nothing else prints: one format on stderr
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(number)
+    # Libraries log through the root handler, never their own: no plain lines between the JSON.
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "asyncpg", "litestar"):
+        library = logging.getLogger(name)
+        library.handlers.clear()
+        library.propagate = True
+        library.setLevel(logging.NOTSET)  # the root's level applies
     # pgserver narrates every initdb/pg_ctl step at INFO; only its problems matter to operators.
     logging.getLogger("pgserver").setLevel(logging.WARNING)
+    logging.getLogger("uvicorn.access").setLevel(logging.WARNING)

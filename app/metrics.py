@@ -40,7 +40,8 @@ SLOT_CONFLICTS = Counter(
 )
 SIGNATURES_REFUSED = Counter(
     "frontdesk_signatures_refused_total",
-    "Webhooks refused at the signature check",
+    "Webhooks refused at the signature check, by reason (missing, malformed, stale, wrong_key,"
+    " replay)",
     ["reason"],
     registry=REGISTRY,
 )

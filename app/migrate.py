@@ -8,7 +8,9 @@ import sys
 
 import asyncpg
 
+from app.business_config import load_business
 from app.db.migrations import apply_migrations
+from app.db.phone_backfill import normalise_stored_phones
 from app.settings import Settings
 
 
@@ -22,6 +24,8 @@ async def main() -> int:
     )
     try:
         applied = await apply_migrations(connection, settings.migrations_dir)
+        business = load_business(settings.business_config)
+        await normalise_stored_phones(connection, business.id, business.country)
     finally:
         await connection.close()
     sys.stdout.write(f"applied {len(applied)} migration(s): {', '.join(applied) or 'none'}\n")

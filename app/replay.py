@@ -17,7 +17,12 @@ import structlog
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from app.db.faults import CONNECTION_FAULTS
+
 log = structlog.get_logger("frontdesk.replay")
+
+# Postgres refusing, restarting or mid-terminated (asyncpg's interface errors included).
+_POSTGRES_AWAY: tuple[type[BaseException], ...] = (asyncpg.PostgresError, *CONNECTION_FAULTS)
 
 
 class SeenSignatures:
@@ -41,7 +46,7 @@ class SeenSignatures:
                 return bool(
                     await self._pool.fetchval("select fd_first_sighting($1, $2)", digest, expires)
                 )
-            except (asyncpg.PostgresError, OSError) as error:
+            except _POSTGRES_AWAY as error:
                 log.warning("replay.degraded", store="postgres", error=type(error).__name__)
         return self._first_time_here(digest, ttl_ms / 1000)
 

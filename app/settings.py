@@ -27,6 +27,7 @@ class Settings:
     database_url: str | None = field(default=None, repr=False)  # None: embedded Postgres
     # "transaction" behind a transaction-mode pooler (Supabase port 6543): no prepared statements
     database_pool_mode: str = "auto"
+    database_wait_seconds: int = 30  # how long a start waits for the database to answer
     supabase_url: str | None = None
     supabase_service_key: str | None = field(default=None, repr=False)
     redis_url: str | None = field(default=None, repr=False)  # None: in-process idempotency
@@ -77,6 +78,9 @@ class Settings:
             migrations_dir=_path(env, "MIGRATIONS_DIR", defaults.migrations_dir),
             database_url=env.get("DATABASE_URL") or None,
             database_pool_mode=env.get("DATABASE_POOL_MODE", defaults.database_pool_mode).lower(),
+            database_wait_seconds=_int(
+                env, "DATABASE_WAIT_SECONDS", defaults.database_wait_seconds
+            ),
             supabase_url=env.get("SUPABASE_URL") or None,
             supabase_service_key=env.get("SUPABASE_SERVICE_KEY") or None,
             redis_url=env.get("REDIS_URL") or None,

@@ -9,6 +9,8 @@ import asyncpg
 from litestar.connection import ASGIConnection
 
 from agent_tools.ports import Deps
+from app.db.operator_records import OperatorRecords
+from app.google_channels import PushChannels
 from app.google_sync import GoogleSync
 from app.idempotency.guard import IdempotencyGuard
 from app.journal import Journal
@@ -25,8 +27,10 @@ class AppState:
     idempotency: IdempotencyGuard
     journal: Journal
     seen_signatures: SeenSignatures
+    operator_records: OperatorRecords
     limiter: RateLimiter
     google_sync: GoogleSync | None = None
+    push_channels: PushChannels | None = None
 
     @staticmethod
     def of(connection: ASGIConnection[Any, Any, Any, Any]) -> AppState:

@@ -19,16 +19,20 @@ from agent_tools.errors import (
     TRANSIENT_CODES,
     CalendarUnavailable,
     InvalidArguments,
+    SpokenValueError,
     TemporarilyUnavailable,
     ToolError,
     UnknownTool,
 )
+from agent_tools.phones import normalise_or_none
 from agent_tools.ports import CallContext, Deps, StoreUnavailableError
 from agent_tools.registry import TOOLS
 from app import metrics
+from app.db.faults import CONNECTION_FAULTS
 from app.idempotency import Mismatch, Replay, StillRunning
 from app.idempotency.guard import IdempotencyGuard, fingerprint, request_key
 from app.journal import Journal
+from app.tool_trace import record
 from calendar_adapter.protocol import CalendarUnavailableError
 
 log = structlog.get_logger("frontdesk.tools")
@@ -52,8 +56,9 @@ def storable(value: Any) -> bool:
     return True
 
 
-def call_context(call: Any) -> CallContext:
-    """The parts of Retell's call object the tools use; anything malformed is left out."""
+def call_context(call: Any, country: str | None = None) -> CallContext:
+    """The parts of Retell's call object the tools use; anything malformed is left out, and
+    the caller ID is read into E.164 (in ``country`` when it lacks a "+")."""
     if not isinstance(call, dict) or not storable(call):
         return CallContext()
     started = call.get("start_timestamp")
@@ -65,9 +70,15 @@ def call_context(call: Any) -> CallContext:
     from_number = call.get("from_number")
     return CallContext(
         call_id=call_id if isinstance(call_id, str) else None,
-        from_number=from_number if isinstance(from_number, str) and from_number else None,
+        from_number=caller_id(from_number, country),
         started_at=started_at,
     )
+
+
+def caller_id(value: Any, country: str | None) -> str | None:
+    """The number calling, in E.164; None when absent or not a number ("anonymous")."""
+    number = normalise_or_none(value, country) if isinstance(value, str) else None
+    return number.e164 if number else None
 
 
 async def answer(
@@ -89,7 +100,13 @@ async def answer(
         return 200, await run_tool(name, raw_args, call, deps, journal)
     request_print = fingerprint(name, raw_args, call.call_id)
     began = time.perf_counter()
-    outcome = await guard.begin(key, request_print)
+    try:
+        outcome = await guard.begin(key, request_print)
+    except Exception as error:  # the durable tier (Postgres) could not be asked
+        await guard.abandon(key)
+        reply = _fault_reply(name, call, error)
+        record(name, call, reply, began, journal=journal, raw_args=raw_args)
+        return 200, reply
     if isinstance(outcome, Replay):
         metrics.REPLAYS.labels(name).inc()
         log.info(
@@ -114,54 +131,65 @@ async def answer(
     try:
         async with guard.holding(key, request_print):
             reply = await run_tool(name, raw_args, call, deps, journal)
-        if reply.get("error") in TRANSIENT_CODES | MOMENTARY_CODES:
-            await guard.abandon(key)  # "try again" and "not now" must run again, not replay
-        else:
-            await guard.finish(key, request_print, 200, reply)
     except BaseException:
         await guard.abandon(key)  # a failure keeps no claim: the retry runs for real
         raise
+    if reply.get("error") in TRANSIENT_CODES | MOMENTARY_CODES:
+        await guard.abandon(key)  # "try again" and "not now" must run again, not replay
+        return 200, reply
+    try:
+        await guard.finish(key, request_print, 200, reply)
+    except Exception as error:
+        # What was done is done: the caller hears it. A retry is answered from the fast tier
+        # if it kept the reply, else runs again and finds the booking intent in Postgres.
+        log.warning("idempotency.keep_failed", tool=name, error=type(error).__name__)
     return 200, reply
 
 
 async def run_tool(
     name: str, raw_args: Any, call: CallContext, deps: Deps, journal: Journal | None = None
 ) -> dict[str, Any]:
+    """The reply to one tool call; whatever fails, the caller hears a sentence, never a 500."""
     began = time.perf_counter()
-    outcome = "fault"
-    reply: dict[str, Any] = {}
     try:
-        try:
-            reply = await _dispatch(name, raw_args, call, deps)
-            outcome = "ok"
-        except StoreUnavailableError:
-            log.exception("tool.store_unavailable", tool=name, call_id=call.call_id)
-            raise TemporarilyUnavailable(
-                "Sorry, I'm having trouble with our booking system right now. "
-                "Could you give me a moment and I'll try again?"
-            ) from None
-        except CalendarUnavailableError:
-            log.warning("tool.calendar_unavailable", tool=name, call_id=call.call_id)
-            raise CalendarUnavailable(
-                "Sorry, I can't reach the calendar right now, so nothing was changed. "
-                "Shall I try again in a moment?"
-            ) from None
+        reply = await _dispatch(name, raw_args, call, deps)
     except ToolError as error:
-        outcome = error.code
-        reply = {"ok": False, "error": error.code, "message": error.message, **error.details}
-    finally:
-        elapsed = round((time.perf_counter() - began) * 1000, 2)
-        known = name if name in TOOLS else "unknown"
-        metrics.TOOL_CALLS.labels(known, outcome).inc()
-        metrics.TOOL_SECONDS.labels(known).observe(elapsed / 1000)
-        log.info("tool.call", tool=name, call_id=call.call_id, outcome=outcome, duration_ms=elapsed)
-        if journal is not None:
-            appointment = reply.get("appointment")
-            appointment_id = (
-                appointment.get("appointment_id") if isinstance(appointment, dict) else None
-            )
-            journal.tool_call(call.call_id, name, outcome, elapsed, appointment_id)
+        reply = _error_reply(error)
+    except Exception as error:
+        reply = _fault_reply(name, call, error)
+    record(name, call, reply, began, journal=journal, raw_args=raw_args)
     return reply
+
+
+def _error_reply(error: ToolError) -> dict[str, Any]:
+    return {"ok": False, "error": error.code, "message": error.message, **error.details}
+
+
+_STORE_FAULTS: tuple[type[BaseException], ...] = (StoreUnavailableError, *CONNECTION_FAULTS)
+
+
+def _fault_reply(name: str, call: CallContext, error: Exception) -> dict[str, Any]:
+    """A fault below the use case, as the sentence the contract promises for it."""
+    if isinstance(error, CalendarUnavailableError):
+        log.warning("tool.calendar_unavailable", tool=name, call_id=call.call_id, error=str(error))
+        return _error_reply(CalendarUnavailable(CALENDAR_DOWN))
+    if isinstance(error, _STORE_FAULTS):
+        log.warning(
+            "tool.store_unavailable", tool=name, call_id=call.call_id, error=type(error).__name__
+        )
+    else:
+        log.error("tool.failed", tool=name, call_id=call.call_id, exc_info=error)
+    return _error_reply(TemporarilyUnavailable(STORE_DOWN))
+
+
+CALENDAR_DOWN = (
+    "Sorry, I can't reach the calendar right now, so nothing was changed. "
+    "Shall I try again in a moment?"
+)
+STORE_DOWN = (
+    "Sorry, I'm having trouble with our booking system right now. "
+    "Could you give me a moment and I'll try again?"
+)
 
 
 async def _dispatch(name: str, raw_args: Any, call: CallContext, deps: Deps) -> dict[str, Any]:
@@ -177,7 +205,7 @@ async def _dispatch(name: str, raw_args: Any, call: CallContext, deps: Deps) -> 
     if not isinstance(raw_args, dict) or not storable(raw_args):
         raise InvalidArguments("Sorry, something went wrong with that request. Let me try again.")
     try:
-        args = tool.args_model.model_validate(raw_args)
+        args = tool.args_model.model_validate(raw_args, context={"country": deps.business.country})
     except ValidationError as exc:
         raise _invalid(exc) from None
     reply = await tool.handler(args, call, deps)
@@ -190,7 +218,10 @@ def _invalid(exc: ValidationError) -> InvalidArguments:
         field = ".".join(str(part) for part in error["loc"]) or "arguments"
         problems.append({"field": field, "problem": error["msg"]})
     first = problems[0]["field"]
-    if first == "name":
+    spoken = exc.errors()[0].get("ctx", {}).get("error")
+    if isinstance(spoken, SpokenValueError):
+        message = str(spoken)
+    elif first == "name":
         message = "May I have your full name for the booking?"
     elif first == "arguments":
         message = "Which time would you like? I need one of the offered times to book."

@@ -20,6 +20,7 @@ import httplib2
 import httpx
 import structlog
 from google.auth.credentials import Credentials
+from google.auth.exceptions import GoogleAuthError
 from googleapiclient.discovery import build
 from tenacity import (
     AsyncRetrying,
@@ -39,6 +40,10 @@ _FREEBUSY_CHUNK = timedelta(days=85)  # Google refuses ranges much over 90 days
 
 class SyncTokenExpiredError(Exception):
     """410 on an incremental list: drop the local copy and sync from scratch."""
+
+
+class TokenRefusedError(CalendarUnavailableError):
+    """Google's token endpoint could not be reached or refused our credentials."""
 
 
 class _TransientError(Exception):
@@ -280,6 +285,9 @@ class GoogleCalendar:
         except (TimeoutError, _TransientError, httpx.TransportError) as error:
             self.failures += 1
             raise CalendarUnavailableError(type(error).__name__) from error
+        except CalendarUnavailableError:
+            self.failures += 1
+            raise
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _retrying(self, state: Any) -> None:
@@ -306,12 +314,19 @@ class GoogleCalendar:
         return status, (response.json() if response.content else {})
 
     async def _token(self) -> str:
+        """A valid access token; the token endpoint failing (unreachable, 5xx, credentials
+        refused) is the calendar being unavailable, and is not retried here: google-auth
+        already retried what it could."""
         async with self._token_lock:
             if not self._credentials.valid:
                 from google.auth.transport.requests import Request  # noqa: PLC0415
 
                 # google-auth refreshes synchronously; keep it off the event loop.
-                await asyncio.to_thread(self._credentials.refresh, Request())
+                try:
+                    await asyncio.to_thread(self._credentials.refresh, Request())
+                except GoogleAuthError as error:
+                    log.warning("google.token_failed", error=type(error).__name__)
+                    raise TokenRefusedError(type(error).__name__) from error
         return str(self._credentials.token)
 
 

@@ -13,7 +13,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from calendar_adapter.protocol import BusySpan, NewEvent
+import structlog
+
+from calendar_adapter.protocol import BusySpan, CalendarUnavailableError, NewEvent
+
+log = structlog.get_logger("frontdesk.calendar")
 
 
 class LocalCalendar:
@@ -21,14 +25,22 @@ class LocalCalendar:
         self._path = path
         self._lock = asyncio.Lock()
         self._events: dict[str, dict[str, Any]] = {}
-        if path.exists():
-            self._events = json.loads(path.read_text(encoding="utf-8")).get("events", {})
-        # Parsed once: busy() runs on every find_slots call and must not re-parse ISO strings.
-        self._spans = {key: _span(e["start"], e["end"]) for key, e in self._events.items()}
+        self._spans: dict[str, BusySpan] = {}
+        self._broken: str | None = None
+        try:
+            if path.exists():
+                self._events = json.loads(path.read_text(encoding="utf-8")).get("events", {})
+            # Parsed once: busy() runs on every find_slots call; no re-parsing ISO strings.
+            self._spans = {key: _span(e["start"], e["end"]) for key, e in self._events.items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+            # A hand edit gone wrong: serve, but as a calendar that cannot be read, until fixed.
+            self._broken = f"{path}: {type(error).__name__}: {error}"
+            log.exception("calendar.local_unreadable", path=str(path), error=type(error).__name__)
 
     async def busy(
         self, calendar_ids: Sequence[str], start: datetime, end: datetime, *, live: bool = False
     ) -> list[BusySpan]:
+        self._usable()
         wanted = set(calendar_ids)
         low, high = int(start.timestamp()), int(end.timestamp())
         return [
@@ -40,6 +52,7 @@ class LocalCalendar:
         ]
 
     async def create_event(self, calendar_id: str, event: NewEvent) -> None:
+        self._usable()
         key = f"{calendar_id}/{event.event_id}"
         async with self._lock:
             if key in self._events:
@@ -56,6 +69,7 @@ class LocalCalendar:
             await self._save()
 
     async def delete_event(self, calendar_id: str, event_id: str) -> None:
+        self._usable()
         key = f"{calendar_id}/{event_id}"
         async with self._lock:
             if self._events.pop(key, None) is None:
@@ -66,6 +80,7 @@ class LocalCalendar:
     async def move_event(
         self, calendar_id: str, event_id: str, start: datetime, end: datetime
     ) -> None:
+        self._usable()
         key = f"{calendar_id}/{event_id}"
         async with self._lock:
             event = self._events.get(key)
@@ -78,6 +93,7 @@ class LocalCalendar:
     async def event_times(
         self, calendar_id: str, event_id: str
     ) -> tuple[datetime, datetime] | None:
+        self._usable()
         event = self._events.get(f"{calendar_id}/{event_id}")
         if event is None:
             return None
@@ -90,11 +106,19 @@ class LocalCalendar:
     async def aclose(self) -> None:
         return None
 
+    def _usable(self) -> None:
+        if self._broken is not None:
+            raise CalendarUnavailableError(self._broken)
+
     async def _save(self) -> None:
         # One event per line: readable and editable, and several times faster than indent=2.
         lines = ",\n".join(f"  {json.dumps(k)}: {json.dumps(v)}" for k, v in self._events.items())
         text = '{"events": {\n' + lines + "\n}}\n"
-        await asyncio.to_thread(_write_atomically, self._path, text)
+        try:
+            await asyncio.to_thread(_write_atomically, self._path, text)
+        except OSError as error:
+            log.exception("calendar.local_write_failed", path=str(self._path))
+            raise CalendarUnavailableError(type(error).__name__) from error
 
 
 def _write_atomically(path: Path, text: str) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from retell import Retell
 
-from prompts.retell_config import llm_config, public_base_url
+from prompts.retell_config import configured_business, llm_config, public_base_url
 
 
 def push(client: Retell, config: dict[str, Any], llm_id: str | None) -> str:
@@ -29,7 +29,11 @@ def main() -> None:
     api_key = os.environ.get("RETELL_API_KEY")
     if not api_key:
         raise SystemExit("Set RETELL_API_KEY")
-    llm_id = push(Retell(api_key=api_key), llm_config(public_base_url()), options.llm_id)
+    llm_id = push(
+        Retell(api_key=api_key),
+        llm_config(public_base_url(), configured_business()),
+        options.llm_id,
+    )
     print(llm_id)  # noqa: T201 - the command's output
 
 

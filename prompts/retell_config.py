@@ -18,7 +18,10 @@ from typing import Any
 from pydantic import TypeAdapter
 from retell.types.llm_create_params import LlmCreateParams
 
+from agent_tools.business import Business
+from agent_tools.caller_context import default_variables
 from agent_tools.registry import TOOLS, Tool
+from app.business_config import configured_path, load_business
 
 PROMPT = Path(__file__).with_name("receptionist.md")
 
@@ -67,21 +70,36 @@ def tool_definition(tool: Tool, base_url: str) -> dict[str, Any]:
     return definition
 
 
-def llm_config(base_url: str) -> dict[str, Any]:
+# Variables Retell fills in itself; ours must never shadow them (docs.retellai.com, "Dynamic
+# variables": current_time, current_time_<zone>, current_calendar, ...).
+RETELL_BUILT_INS = frozenset(
+    {
+        "current_time",
+        "current_calendar",
+        "current_agent_state",
+        "previous_agent_state",
+        "session_type",
+        "session_duration",
+        "direction",
+        "user_number",
+        "agent_number",
+        "call_id",
+    }
+)
+_ZONE_MARK = "BUSINESS_TIMEZONE"  # in the prompt: {{current_time_BUSINESS_TIMEZONE}}
+
+
+def prompt(business: Business) -> str:
+    """The prompt, with Retell's clock set to the business's zone."""
+    return PROMPT.read_text(encoding="utf-8").replace(_ZONE_MARK, business.timezone.key)
+
+
+def llm_config(base_url: str, business: Business) -> dict[str, Any]:
     config: dict[str, Any] = {
-        "general_prompt": PROMPT.read_text(encoding="utf-8"),
+        "general_prompt": prompt(business),
         "general_tools": [tool_definition(tool, base_url) for tool in TOOLS.values()],
-        "default_dynamic_variables": {
-            "business_name": "our office",
-            "current_date": "",
-            "current_time": "",
-            "timezone": "",
-            "services": "",
-            "caller_known": "false",
-            "caller_name": "",
-            "next_appointment": "",
-            "next_appointment_id": "",
-        },
+        # Used when the inbound webhook is not wired (dashboard test calls): the config's facts.
+        "default_dynamic_variables": default_variables(business),
         "begin_message": "Thanks for calling {{business_name}}, how can I help you today?",
     }
     TypeAdapter(LlmCreateParams).validate_python(config)
@@ -95,8 +113,13 @@ def public_base_url() -> str:
     return url
 
 
+def configured_business() -> Business:
+    """The business in BUSINESS_CONFIG (default: the demo)."""
+    return load_business(configured_path())
+
+
 def main() -> None:
-    json.dump(llm_config(public_base_url()), sys.stdout, indent=2)
+    json.dump(llm_config(public_base_url(), configured_business()), sys.stdout, indent=2)
     sys.stdout.write("\n")
 
 

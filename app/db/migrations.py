@@ -15,7 +15,7 @@ import structlog
 log = structlog.get_logger(__name__)
 
 # Any constant works; it only has to be the same for every instance starting at once.
-_LOCK_KEY = 7_146_251_903
+LOCK_KEY = 7_146_251_903
 
 
 async def apply_migrations(connection: asyncpg.Connection, directory: Path) -> list[str]:
@@ -24,7 +24,7 @@ async def apply_migrations(connection: asyncpg.Connection, directory: Path) -> l
     applied_now: list[str] = []
     async with connection.transaction():
         # Transaction-scoped: safe behind a transaction-mode pooler, released on commit.
-        await connection.execute("select pg_advisory_xact_lock($1)", _LOCK_KEY)
+        await connection.execute("select pg_advisory_xact_lock($1)", LOCK_KEY)
         await connection.execute(
             "create table if not exists frontdesk_migrations ("
             " name text primary key, applied_at timestamptz not null default now())"

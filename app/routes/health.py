@@ -1,4 +1,9 @@
-"""Liveness (the process answers) and readiness (database and cache answer, config loaded)."""
+"""Liveness (the process answers) and readiness.
+
+Readiness is 503 only for what makes calls fail: the database or the calendar. Redis down is
+``degraded`` and stays 200, because calls go on without it (idempotency falls back to the
+database), so a load balancer keeps the instance in rotation.
+"""
 
 from __future__ import annotations
 
@@ -44,16 +49,20 @@ def openapi() -> dict[str, Any]:
 @get("/health/ready")
 async def ready(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
     state = AppState.of(request)
+    database, cache, calendar = await asyncio.gather(
+        _check(_database(state)), _check(state.idempotency.fast.ping()), _calendar(state)
+    )
     checks = {
         "config": "ok",
-        "database": await _check(_database(state)),
-        "cache": await _check(state.idempotency.fast.ping()),
-        "calendar": await _calendar(state),
+        "database": database,
+        "cache": cache if cache == "ok" else cache.replace("error", "degraded", 1),
+        "calendar": calendar,
     }
-    healthy = all(v == "ok" for v in checks.values())
+    failing = [name for name in ("database", "calendar") if checks[name] != "ok"]
+    status = "unavailable" if failing else "ok" if checks["cache"] == "ok" else "degraded"
     return Response(
-        {"status": "ok" if healthy else "unavailable", "checks": checks},
-        status_code=HTTP_200_OK if healthy else HTTP_503_SERVICE_UNAVAILABLE,
+        {"status": status, "checks": checks, "failing": failing},
+        status_code=HTTP_503_SERVICE_UNAVAILABLE if failing else HTTP_200_OK,
     )
 
 
@@ -65,16 +74,20 @@ async def _database(state: AppState) -> None:
         await state.deps.store.get("")
 
 
-# The calendar is a remote API with quotas: probe it at most every 30 s per process.
+# The calendar is a remote API with quotas: probe it at most every 30 s per process while it
+# answers, every 5 s while it does not (so recovery shows soon).
 _CALENDAR_TTL_SECONDS = 30.0
+_CALENDAR_FAILING_TTL_SECONDS = 5.0
 _calendar_checked: dict[int, tuple[float, str]] = {}
 
 
 async def _calendar(state: AppState) -> str:
     now = time.monotonic()
     cached = _calendar_checked.get(id(state))
-    if cached is not None and now - cached[0] < _CALENDAR_TTL_SECONDS:
-        return cached[1]
+    if cached is not None:
+        ttl = _CALENDAR_TTL_SECONDS if cached[1] == "ok" else _CALENDAR_FAILING_TTL_SECONDS
+        if now - cached[0] < ttl:
+            return cached[1]
     deps = state.deps
     moment = deps.clock()
 

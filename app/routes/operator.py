@@ -4,8 +4,11 @@ they do not exist, 404).
 
 - ``GET /operator/appointments?date=YYYY-MM-DD``: the day's appointments, every status.
 - ``GET /operator/calls/{call_id}``: a call with its tool calls and the appointments it touched.
+- ``GET /operator/calls?phone=&date=``: calls from a number and/or on a day (either or both).
+- ``GET /operator/appointments/{appointment_id}``: an appointment with its history (booked,
+  moved, cancelled; by the caller, staff in Google, or an operator; notes and reasons).
 - ``POST /operator/appointments/{appointment_id}/resync``: hand the appointment to the
-  reconciler, which makes the calendar match it again.
+  reconciler, which makes the calendar match it again (noted in its history).
 
 Identifiers in paths are checked for shape first: anything that could not be one of ours (NUL,
 over 128 characters) is simply not found.
@@ -14,14 +17,16 @@ over 128 characters) is simply not found.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from litestar import Response, get, post
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, FromQuery
 
+from agent_tools.ownership import normalize_phone
 from agent_tools.views import appointment_out
+from app.db.history import OPERATOR
 from app.guards import Frontdesk, operator_only
 
 _IDENTIFIER = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
@@ -79,4 +84,57 @@ async def resync(frontdesk: Frontdesk, appointment_id: FromPath[str]) -> Respons
     if await store.get(_identifier(appointment_id, "appointment")) is None:
         raise NotFoundException(f"no appointment {appointment_id}")
     await store.mark_unsynced(appointment_id)
+    await frontdesk.operator_records.note(
+        appointment_id, "resync", OPERATOR, "asked by an operator"
+    )
     return Response({"status": "queued for the reconciler"}, status_code=202)
+
+
+@get("/operator/calls", guards=[operator_only])
+async def find_calls(
+    frontdesk: Frontdesk, phone: FromQuery[str] = "", date: FromQuery[str] = ""
+) -> dict[str, Any]:
+    if not phone and not date:
+        raise ValidationException("give phone, date, or both")
+    digits = _phone_digits(phone) if phone else None
+    business = frontdesk.deps.business
+    start = end = None
+    if date:
+        start, end = _local_day(_day(date), business.timezone)
+    found = await frontdesk.operator_records.find_calls(business.id, digits, start, end)
+    return {"phone": digits, "date": date or None, "calls": found}
+
+
+@get("/operator/appointments/{appointment_id:str}", guards=[operator_only])
+async def appointment_history(
+    frontdesk: Frontdesk, appointment_id: FromPath[str]
+) -> dict[str, Any]:
+    appointment = await frontdesk.deps.store.get(_identifier(appointment_id, "appointment"))
+    if appointment is None:
+        raise NotFoundException(f"no appointment {appointment_id}")
+    business = frontdesk.deps.business
+    today = frontdesk.deps.clock().astimezone(business.timezone).date()
+    return {
+        "appointment": {
+            **appointment_out(appointment, business, today).model_dump(),
+            "phone": appointment.customer_phone,
+            "calendar_synced": appointment.calendar_synced,
+        },
+        "history": await frontdesk.operator_records.history(appointment_id),
+    }
+
+
+def _phone_digits(raw: str) -> str:
+    """The number's digits, matched against the end of the numbers calling (so a number said
+    without its country code finds the call)."""
+    normalized = normalize_phone(raw[:64])
+    if normalized is None:
+        raise ValidationException("phone: not a phone number")
+    return normalized.lstrip("+")
+
+
+def _local_day(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
+    return (
+        datetime.combine(day, time(0), tzinfo=zone),
+        datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone),
+    )

@@ -111,7 +111,7 @@ async def _answer(
     status, body = await answer(
         name,
         args,
-        call_context(call),
+        call_context(call, state.deps.business.country),
         state.deps,
         guard=state.idempotency,
         idempotency_header=request.headers.get("idempotency-key"),

@@ -8,15 +8,25 @@ from typing import Any
 
 import structlog
 from litestar import Request, Response, post
-from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
+from litestar.status_codes import (
+    HTTP_200_OK,
+    HTTP_204_NO_CONTENT,
+    HTTP_503_SERVICE_UNAVAILABLE,
+)
 
 from agent_tools.caller_context import dynamic_variables
-from agent_tools.ownership import normalize_phone
-from agent_tools.ports import Appointment
+from agent_tools.ports import Appointment, StoreUnavailableError
+from app.db.faults import CONNECTION_FAULTS
+from app.payload import MalformedPayload
 from app.routes.retell import malformed, verified_json
 from app.state import AppState
+from app.tool_calls import caller_id, storable
 
 log = structlog.get_logger("frontdesk.retell")
+
+# The database not answering now: Retell's retry will find it back. Anything else is a fault
+# of ours (500, logged with its traceback), which Retell retries too.
+_NOT_NOW: tuple[type[BaseException], ...] = (StoreUnavailableError, *CONNECTION_FAULTS)
 
 # Retell waits 10 s for the inbound webhook; a known caller is a nicety, not worth a slow answer.
 CALLER_LOOKUP_SECONDS = 1.0
@@ -24,7 +34,8 @@ CALLER_LOOKUP_SECONDS = 1.0
 
 @post("/retell/webhook", status_code=HTTP_200_OK)
 async def call_event(request: Request[Any, Any, Any]) -> Response[Any]:
-    """Store every event (unknown ones too) and acknowledge at once; writing happens after."""
+    """Store every event (unknown ones too), then acknowledge it; an event that could not be
+    stored is answered 503 so Retell sends it again: never acknowledge what was not kept."""
     payload = await verified_json(request)
     if not isinstance(payload, dict):
         return malformed()
@@ -32,8 +43,23 @@ async def call_event(request: Request[Any, Any, Any]) -> Response[Any]:
     event = event if isinstance(event, str) and event else "unknown"
     call = payload.get("call")
     call_id = call.get("call_id") if isinstance(call, dict) else None
+    if not storable(payload):  # NUL or a lone surrogate: no retry could ever store it
+        log.warning("retell.event_unstorable", retell_event=event)
+        return malformed(MalformedPayload("The event holds text that cannot be stored."))
+    try:
+        await AppState.of(request).journal.call_event(event, payload)
+    except _NOT_NOW as error:
+        log.warning(
+            "retell.event_not_stored",
+            retell_event=event,
+            call_id=call_id,
+            error=type(error).__name__,
+        )
+        return Response(
+            {"ok": False, "error": "temporarily_unavailable", "message": "Not stored; retry."},
+            status_code=HTTP_503_SERVICE_UNAVAILABLE,
+        )
     log.info("retell.event", retell_event=event, call_id=call_id)
-    AppState.of(request).journal.call_event(event, payload)
     return Response(None, status_code=HTTP_204_NO_CONTENT)
 
 
@@ -50,7 +76,7 @@ async def inbound_call(request: Request[Any, Any, Any]) -> Response[dict[str, An
     state = AppState.of(request)
     deps = state.deps
     now = deps.clock()
-    name, upcoming = await _known_caller(state, normalize_phone(from_number))
+    name, upcoming = await _known_caller(state, caller_id(from_number, deps.business.country))
     variables = dynamic_variables(deps.business, now, name, upcoming)
     return Response(
         {event: {"dynamic_variables": variables, "metadata": {"business_id": deps.business.id}}}

@@ -243,7 +243,7 @@ async def test_the_event_tells_staff_how_to_call_back(deps: Deps) -> None:
         book(
             service="Cleaning",
             start="2027-03-11T09:00",
-            phone="(555) 765-4321",
+            phone="+1 (415) 555-0198",
             notes="Sensitive teeth",
         ),
         CALL,
@@ -255,7 +255,7 @@ async def test_the_event_tells_staff_how_to_call_back(deps: Deps) -> None:
     assert event is not None
     assert event["description"].splitlines() == [
         "Booked by phone.",
-        "Phone: 5557654321",
+        "Phone: +14155550198",
         "Notes: Sensitive teeth",
         f"Appointment {appointment_id}.",
     ]

@@ -184,3 +184,55 @@ async def test_a_day_at_its_appointment_cap_is_not_offered(deps: Deps) -> None:
     )
     assert after.slots == []
     assert all(not a.start.startswith("2027-03-11") for a in after.alternatives)
+
+
+async def test_a_stated_window_offers_only_appointments_that_end_within_it(deps: Deps) -> None:
+    """ "between 1 and 3": a 60-minute appointment may start at 2:00 at the latest."""
+    bounded = await find_slots(
+        FindSlotsArgs(service="Cleaning", when="tomorrow between 1 and 3", limit=10), CALL, deps
+    )
+    open_ended = await find_slots(
+        FindSlotsArgs(service="Cleaning", when="tomorrow after 1", limit=10), CALL, deps
+    )
+    starts = [datetime.fromisoformat(s.start) for s in bounded.slots]
+    ends = [datetime.fromisoformat(s.end) for s in bounded.slots]
+    assert starts
+    assert max(ends) == datetime(2027, 3, 11, 15, tzinfo=NY)
+    assert all(
+        s.hour >= 13 and e <= datetime(2027, 3, 11, 15, tzinfo=NY)
+        for s, e in zip(starts, ends, strict=True)
+    )
+    later = [datetime.fromisoformat(s.start) for s in open_ended.slots]
+    assert any(s > max(starts) and s.hour < 15 for s in later)  # the bound is what cut them
+
+
+async def test_a_list_of_days_searches_each_of_them(deps: Deps) -> None:
+    reply = await find_slots(
+        FindSlotsArgs(service="Cleaning", when="Monday or Tuesday morning", limit=6), CALL, deps
+    )
+    starts = [datetime.fromisoformat(s.start) for s in reply.slots]
+    assert {s.date().isoformat() for s in starts} == {"2027-03-15", "2027-03-16"}
+    assert all(s.hour < 12 for s in starts)
+    assert starts == sorted(starts)
+    assert reply.window is not None
+    assert (reply.window.start, reply.window.end) == (
+        "2027-03-15T00:00:00-04:00",
+        "2027-03-16T12:00:00-04:00",
+    )
+
+
+async def test_an_offset_from_now_still_respects_minimum_notice(deps: Deps) -> None:
+    """At 10:00 with an hour's notice, "in 20 minutes" first offers 11:00, not 10:20."""
+    reply = await find_slots(FindSlotsArgs(service="Cleaning", when="in 20 minutes"), CALL, deps)
+    assert reply.window is not None
+    assert reply.window.start == "2027-03-10T10:20:00-05:00"
+    assert reply.slots[0].start == "2027-03-10T11:00:00-05:00"
+
+
+async def test_a_daily_stated_window_bounds_each_days_appointments(deps: Deps) -> None:
+    reply = await find_slots(
+        FindSlotsArgs(service="Cleaning", when="next week between 1 and 3", limit=10), CALL, deps
+    )
+    spans = [(datetime.fromisoformat(s.start), datetime.fromisoformat(s.end)) for s in reply.slots]
+    assert len({start.date() for start, _ in spans}) > 1
+    assert all(start.hour >= 13 and end <= end.replace(hour=15, minute=0) for start, end in spans)

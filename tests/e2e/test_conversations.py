@@ -74,7 +74,10 @@ async def test_a_new_caller_books(retell: RetellClient, clean_pool: asyncpg.Pool
     variables = talk.begin()
     assert variables["caller_known"] == "false"
     assert variables["business_name"] == "Test Dental"
-    assert variables["current_date"] == "Wednesday, March 10, 2027"
+    # Today (Wednesday, March 10 in New York) first; Retell's own clock is not shadowed.
+    assert variables["opening_hours"].startswith("Today, Wednesday, we're open 9 AM to 5 PM. ")
+    assert variables["address"] == "1 Test Street, Springfield"
+    assert not {"current_time", "current_date"} & set(variables)
     talk.says("Hi, I'd like a cleaning, next Tuesday after lunch if you have it.")
     found = talk.tool("find_slots", when="next Tuesday after lunch", service="cleaning")
     assert found["message"].startswith("I have Tuesday, March 16 at 1:30 PM")
@@ -121,6 +124,10 @@ async def test_a_known_caller_reschedules(retell: RetellClient, clean_pool: asyn
     assert variables["caller_name"] == "Grace Hopper"
     assert variables["next_appointment"] == "Cleaning on Monday, April 5 at 9 AM"
     assert variables["next_appointment_id"] == appointment_id
+    assert variables["caller"] == (
+        "Grace Hopper, who has called before; their next appointment is Cleaning on Monday, "
+        f"April 5 at 9 AM (id {appointment_id})"
+    )
     talk.says("Can I move my cleaning to the Wednesday after, in the afternoon?")
     mine = talk.tool("find_appointments")
     assert [a["appointment_id"] for a in mine["appointments"]] == [appointment_id]

@@ -3,6 +3,7 @@ there come back through push notifications and sync."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -14,7 +15,14 @@ import pytest
 
 from app.settings import Settings
 from tests.conftest import FIXTURES
-from tests.e2e.conftest import RETELL_KEY, RetellClient, eventually, retell_call, running
+from tests.e2e.conftest import (
+    OPERATOR_KEY,
+    RETELL_KEY,
+    RetellClient,
+    eventually,
+    retell_call,
+    running,
+)
 from tests.fakes.google_calendar import FakeGoogle, make_service_account
 from tests.fakes.serving import free_port, serving
 
@@ -41,8 +49,12 @@ def google_world(
         google_api_base_url=google_url,
         google_poll_seconds=3600,  # in this test, only notifications trigger a sync
         public_base_url=f"http://127.0.0.1:{port}",
+        operator_api_key=OPERATOR_KEY,
     )
     with running(settings) as url:
+        deadline = time.monotonic() + 10  # channels are opened in the background
+        while len(fake.channels) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
         client = RetellClient(url)
         yield fake, client, url
         client.http.close()
@@ -148,6 +160,20 @@ async def test_booking_staff_edits_and_resync(
         == 0
     )
     assert fake.violations == []
+
+    # Its history says who did what: booked by the caller, moved and deleted by staff.
+    history = retell.http.get(
+        f"/operator/appointments/{appointment_id}",
+        headers={"authorization": f"Bearer {OPERATOR_KEY}"},
+    ).json()["history"]
+    assert [(h["action"], h["actor"]) for h in history] == [
+        ("reserved", "caller"),
+        ("booked", "caller"),
+        ("moved", "staff"),
+        ("cancelled", "staff"),
+    ]
+    assert history[2]["previous_starts_at"].startswith("2027-04-05T15:00:00")
+    assert history[3]["reason"] == "deleted in the calendar"
 
 
 def test_notifications_need_a_known_channel_and_its_token(

@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 import json
+import time
+from pathlib import Path
 
 import asyncpg
 import httpx
+import pytest
+from retell.lib.webhook_auth import symmetric
 
-from tests.e2e.conftest import OPERATOR_KEY, RetellClient, retell_call, sign
+from app.logging import configure_logging
+from tests.e2e.conftest import (
+    OPERATOR_KEY,
+    RETELL_KEY,
+    RetellClient,
+    retell_call,
+    running,
+    settings_for,
+    sign,
+)
+from tests.fakes.serving import free_port
 
 
 def test_a_replayed_signature_is_refused_without_side_effects(retell: RetellClient) -> None:
@@ -67,6 +81,51 @@ async def test_operator_endpoints_need_the_key(
 def test_oversized_bodies_are_refused(live_server: str) -> None:
     response = httpx.post(f"{live_server}/retell/functions", content=b"x" * (1024 * 1024 + 1))
     assert response.status_code == 413
+
+
+def test_readiness_with_redis_down_is_degraded_but_stays_in_rotation(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Calls go on without Redis, so readiness says so and keeps answering 200."""
+    settings = settings_for(database_url, tmp_path, redis_url=f"redis://127.0.0.1:{free_port()}/0")
+    with running(settings) as url:
+        ready = httpx.get(f"{url}/health/ready")
+        assert ready.status_code == 200, ready.text
+        assert ready.json()["status"] == "degraded"
+        assert ready.json()["checks"]["cache"].startswith("degraded")
+        assert ready.json()["checks"]["database"] == "ok"
+        client = RetellClient(url)
+        assert client.tool("find_slots", {"service": "Cleaning", "when": "tomorrow"})["ok"] is True
+        client.http.close()
+
+
+def test_refused_signatures_are_logged_with_the_reason_and_no_secrets(
+    retell: RetellClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    configure_logging("json", "info")
+    body = json.dumps({"name": "find_slots", "args": {}, "call": retell_call()}).encode()
+    future = sign(body).replace("v=", "v=1")  # a send time years away
+    stale = str(symmetric["sign"](body.decode(), RETELL_KEY, int(time.time() * 1000) - 600_000))
+    wrong = sign(body, key="key_someone_else")
+    replayed = sign(body)
+    assert retell.post("/retell/functions", body, signature=replayed).status_code == 200
+    for signature in (None, "v=1,d=nothex", stale, future, wrong, replayed):
+        assert retell.post("/retell/functions", body, signature=signature).status_code == 401
+    logged = [
+        json.loads(line)
+        for line in capsys.readouterr().err.splitlines()
+        if '"signature.refused"' in line
+    ]
+    assert [(line["reason"], line["level"]) for line in logged] == [
+        ("missing", "warning"),
+        ("malformed", "warning"),
+        ("stale", "warning"),
+        ("future", "warning"),
+        ("wrong", "warning"),
+        ("replayed", "warning"),
+    ]
+    text = json.dumps(logged)
+    assert RETELL_KEY not in text and wrong.split("d=")[1] not in text
 
 
 def test_a_repeated_signature_on_a_booking_gets_the_kept_answer_and_books_once(

@@ -136,7 +136,8 @@ class FakeGoogle:
 
         @post("/token", status_code=200)
         async def token(request: Request[Any, Any, Any]) -> Response[Any]:
-            await gate(request, "token")
+            if refused := await gate(request, "token"):
+                return refused
             form = await request.form()
             if form.get("grant_type") not in (
                 "urn:ietf:params:oauth:grant-type:jwt-bearer",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import httpx
 import pytest
@@ -15,14 +16,19 @@ from retell.types.llm_create_params import GeneralToolCustomTool
 
 from agent_tools.errors import ToolError
 from agent_tools.registry import TOOLS
+from app.business_config import load_business
 from prompts.push import push
-from prompts.retell_config import PROMPT, llm_config
+from prompts.retell_config import PROMPT, RETELL_BUILT_INS, llm_config
+from tests.conftest import FIXTURES
 
 BASE = "https://frontdesk.example.com"
+BUSINESS = load_business(FIXTURES / "business.toml")
+DEMO = load_business(Path(__file__).parents[2] / "config" / "demo-business.toml")
 
 
 def test_every_tool_is_published_with_the_servers_own_schema() -> None:
-    config = llm_config(BASE)
+    assert "business_info" in TOOLS
+    config = llm_config(BASE, BUSINESS)
     tools = {t["name"]: t for t in config["general_tools"]}
     assert set(tools) == set(TOOLS)
     for name, tool in TOOLS.items():
@@ -40,7 +46,7 @@ def test_every_tool_is_published_with_the_servers_own_schema() -> None:
 
 
 def test_published_schemas_accept_what_the_server_accepts() -> None:
-    tools = {t["name"]: t for t in llm_config(BASE)["general_tools"]}
+    tools = {t["name"]: t for t in llm_config(BASE, BUSINESS)["general_tools"]}
     book = tools["book_appointment"]["parameters"]
     assert book["required"] == ["name"]
     assert book["properties"]["phone"]["type"] == "string"
@@ -59,8 +65,9 @@ def test_the_prompt_covers_every_tool_and_every_error_the_agent_can_hear() -> No
     }
     missing = [code for code in codes if f"`{code}`" not in prompt]
     assert missing == []
-    variables = set(re.findall(r"{{(\w+)}}", prompt))
-    assert variables <= set(llm_config(BASE)["default_dynamic_variables"])
+    variables = set(re.findall(r"{{([\w/]+)}}", llm_config(BASE, BUSINESS)["general_prompt"]))
+    ours = variables - {"current_time_America/New_York"}
+    assert ours <= set(llm_config(BASE, BUSINESS)["default_dynamic_variables"])
 
 
 def _subclasses(cls: type[ToolError]) -> set[type[ToolError]]:
@@ -83,7 +90,7 @@ def test_push_creates_then_updates_the_retell_llm() -> None:
         )
     )
     client = Retell(api_key="key_test", max_retries=0)
-    config = llm_config(BASE)
+    config = llm_config(BASE, BUSINESS)
     assert push(client, config, None) == "llm_new"
     sent = json.loads(created.calls.last.request.content)
     assert created.calls.last.request.headers["authorization"] == "Bearer key_test"
@@ -99,3 +106,32 @@ def test_a_missing_public_url_is_refused(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
     with pytest.raises(SystemExit, match="PUBLIC_BASE_URL"):
         public_base_url()
+
+
+def test_the_prompt_reads_retells_own_clock_in_the_business_zone() -> None:
+    """Not our own ``current_time``: that would shadow Retell's and be empty without the
+    inbound webhook."""
+    config = llm_config(BASE, BUSINESS)
+    assert "{{current_time_America/New_York}}" in config["general_prompt"]
+    assert "BUSINESS_TIMEZONE" not in config["general_prompt"]
+    for name in config["default_dynamic_variables"]:
+        assert name not in RETELL_BUILT_INS
+        assert not name.startswith("current_time")
+
+
+def test_without_the_inbound_webhook_the_prompt_reads_as_sentences() -> None:
+    """A dashboard test call renders the prompt from the defaults alone."""
+    config = llm_config(BASE, DEMO)
+    rendered = re.sub(
+        r"{{([\w/]+)}}",
+        lambda m: config["default_dynamic_variables"].get(m[1], "<retell>"),
+        config["general_prompt"],
+    )
+    assert "We offer ." not in rendered
+    assert " , " not in rendered.split("## How you speak")[0]
+    assert "we offer Cleaning, Checkup and Whitening." in rendered
+    assert "Address: 120 Hudson Street, New York." in rendered
+    assert "Opening hours: Monday 9 AM to noon and 1 to 5 PM;" in rendered
+    assert "Caller: not known yet" in rendered
+    for value in config["default_dynamic_variables"].values():
+        assert isinstance(value, str)
