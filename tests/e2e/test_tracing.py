@@ -23,12 +23,14 @@ def operator(base: str, path: str, **params: str) -> httpx.Response:
 def book_move_and_cancel(retell: RetellClient) -> str:
     talk = Conversation(retell, "call_traced", PHONE)
     talk.begin()
-    slot = talk.tool("find_slots", when="2027-04-12", limit=1)["slots"][0]
+    slot = talk.tool("find_slots", when="2027-04-12", service="cleaning", limit=1)["slots"][0]
     booked = talk.tool(
         "book_appointment", slot_id=slot["slot_id"], name="Mary Jackson", notes="sensitive teeth"
     )
     appointment_id = str(booked["appointment"]["appointment_id"])
-    later = talk.tool("find_slots", when="April 14 afternoon", limit=1)["slots"][0]
+    later = talk.tool("find_slots", when="April 14 afternoon", service="cleaning", limit=1)[
+        "slots"
+    ][0]
     moved = talk.tool(
         "reschedule_appointment", appointment_id=appointment_id, slot_id=later["slot_id"]
     )
