@@ -31,6 +31,7 @@ from app import metrics
 from app.db.faults import CONNECTION_FAULTS
 from app.idempotency import Mismatch, Replay, StillRunning
 from app.idempotency.guard import IdempotencyGuard, fingerprint, request_key
+from app.idempotency.stale import outdated
 from app.journal import Journal
 from app.tool_trace import record
 from calendar_adapter.protocol import CalendarUnavailableError
@@ -107,6 +108,20 @@ async def answer(
         reply = _fault_reply(name, call, error)
         record(name, call, reply, began, journal=journal, raw_args=raw_args)
         return 200, reply
+    if isinstance(outcome, Replay) and await outdated(outcome.body, deps.store):
+        # The call changed that appointment since (cancelled it, moved it): run again; the
+        # booking intent and the store keep that exactly-once.
+        log.info("tool.replay_outdated", tool=name, call_id=call.call_id)
+        return await _run_held(
+            name,
+            raw_args,
+            call,
+            deps,
+            guard=guard,
+            key=key,
+            request_print=request_print,
+            journal=journal,
+        )
     if isinstance(outcome, Replay):
         metrics.REPLAYS.labels(name).inc()
         log.info(
@@ -128,6 +143,30 @@ async def answer(
             "error": "in_progress",
             "message": "I'm still working on that. One moment, please.",
         }
+    return await _run_held(
+        name,
+        raw_args,
+        call,
+        deps,
+        guard=guard,
+        key=key,
+        request_print=request_print,
+        journal=journal,
+    )
+
+
+async def _run_held(
+    name: str,
+    raw_args: Any,
+    call: CallContext,
+    deps: Deps,
+    *,
+    guard: IdempotencyGuard,
+    key: str,
+    request_print: str,
+    journal: Journal | None,
+) -> tuple[int, dict[str, Any]]:
+    """Run the request that holds ``key``; keep its reply only when it is final."""
     try:
         async with guard.holding(key, request_print):
             reply = await run_tool(name, raw_args, call, deps, journal)
