@@ -56,7 +56,7 @@ async def day_appointments(frontdesk: Frontdesk, date: FromQuery[str] = "") -> d
     start = datetime.combine(day, time(0), tzinfo=business.timezone)
     end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=business.timezone)
     found = await frontdesk.journal.records.appointments_between(business.id, start, end)
-    today = frontdesk.deps.clock().astimezone(business.timezone).date()
+    today = business.today(frontdesk.deps.clock())
     return {
         "date": day.isoformat(),
         "appointments": [
@@ -113,7 +113,7 @@ async def appointment_history(
     if appointment is None:
         raise NotFoundException(f"no appointment {appointment_id}")
     business = frontdesk.deps.business
-    today = frontdesk.deps.clock().astimezone(business.timezone).date()
+    today = business.today(frontdesk.deps.clock())
     return {
         "appointment": {
             **appointment_out(appointment, business, today).model_dump(),

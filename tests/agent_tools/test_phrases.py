@@ -355,7 +355,10 @@ WORDS = [
     )
 )
 def test_any_text_reads_quickly_or_asks_never_crashes(text: str) -> None:
-    began = timer.perf_counter()
+    """Catastrophic regex backtracking would take seconds on 200 characters; a phrase takes
+    well under a millisecond. Measured in this process's CPU time, so a busy machine (CI,
+    parallel runs) does not fail it; the figures themselves are bench/phrases.py's."""
+    began = timer.process_time()
     with contextlib.suppress(UnclearTime):
         resolve_when(text, WEDNESDAY, NEW_YORK)
-    assert timer.perf_counter() - began < 0.25  # generous: a phrase takes well under a ms
+    assert timer.process_time() - began < 1.0
