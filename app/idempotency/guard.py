@@ -55,6 +55,7 @@ class IdempotencyGuard:
         self._wait = wait_seconds
         self._renew_every = renew_every_seconds
         self._fast_down_until = 0.0
+        self._claimed: set[str] = set()  # keys this instance holds in the fast tier
 
     async def begin(self, key: str, fingerprint: str) -> Outcome:
         outcome: Outcome = Started()
@@ -63,6 +64,9 @@ class IdempotencyGuard:
                 outcome = await self.fast.begin(key, fingerprint, self._wait)
             except Exception as error:
                 self._fast_failed(error)
+            else:
+                if isinstance(outcome, Started):
+                    self._claimed.add(key)
         if isinstance(outcome, Started) and self._durable is not None:
             try:
                 kept = await self._durable.lookup(key)
@@ -72,6 +76,7 @@ class IdempotencyGuard:
             if kept is not None:
                 kept_fingerprint, status, body = kept
                 if kept_fingerprint != fingerprint:
+                    await self.abandon(key)  # not ours to run: release the claim
                     return Mismatch()
                 await self._finish_fast(key, fingerprint, status, body)
                 return Replay(status, body)
@@ -106,18 +111,26 @@ class IdempotencyGuard:
         await asyncio.gather(*writes)
 
     async def abandon(self, key: str) -> None:
-        if self._fast_usable():
+        if self._may_release(key):
             try:
                 await self.fast.abandon(key)
             except Exception as error:
                 self._fast_failed(error)
 
     async def _finish_fast(self, key: str, fp: str, status: int, body: dict[str, Any]) -> None:
-        if self._fast_usable():
+        if self._may_release(key):
             try:
                 await self.fast.finish(key, fp, status, body)
             except Exception as error:
                 self._fast_failed(error)
+
+    def _may_release(self, key: str) -> bool:
+        """A key this instance claimed in the fast tier is always released there, even while
+        the tier is skipped after another request's failure: its duplicates wait on it."""
+        if key in self._claimed:
+            self._claimed.discard(key)
+            return True
+        return self._fast_usable()
 
     def _fast_usable(self) -> bool:
         return time.monotonic() >= self._fast_down_until

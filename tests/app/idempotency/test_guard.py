@@ -8,8 +8,9 @@ import asyncpg
 import pytest
 from redis.asyncio import Redis
 
-from app.idempotency import Mismatch, Replay, Started, StillRunning
+from app.idempotency import Mismatch, Outcome, Replay, Started, StillRunning
 from app.idempotency.guard import IdempotencyGuard, request_key
+from app.idempotency.memory import MemoryTier
 from app.idempotency.records import PostgresRecords
 from app.idempotency.redis_tier import RedisTier
 
@@ -68,3 +69,35 @@ async def test_the_holder_renews_its_lease_while_it_works(redis: Redis) -> None:
         assert isinstance(await guard.begin("k", "fp"), StillRunning)
     await asyncio.sleep(1.2)
     assert isinstance(await guard.begin("k", "fp"), Started)
+
+
+class FlakyTier(MemoryTier):
+    """Times out for one key, as Redis does for some requests on a loaded machine."""
+
+    async def begin(self, key: str, fingerprint: str, wait_seconds: float) -> Outcome:
+        if key == "slow":
+            raise TimeoutError
+        return await super().begin(key, fingerprint, wait_seconds)
+
+
+async def test_a_claimed_key_is_released_even_while_the_cache_is_skipped() -> None:
+    """Another request's timeout must not strand the duplicates waiting on this one (they
+    answered 409 until the lease ran out: 50 identical requests, Redis slow for some)."""
+    tier = FlakyTier(ttl_seconds=60, inflight_seconds=10)
+    guard = IdempotencyGuard(tier, None, 0.1)
+    assert isinstance(await guard.begin("k", "fp"), Started)
+    assert isinstance(await guard.begin("slow", "fp"), Started)  # degraded: the cache is skipped
+    await guard.finish("k", "fp", 200, BODY)
+    assert await tier.begin("k", "fp", 0.1) == Replay(200, BODY)
+    assert isinstance(await guard.begin("j", "fp"), Started)  # skipped: nothing claimed
+    await guard.abandon("j")
+    assert isinstance(await tier.begin("j", "fp", 0.1), Started)
+
+
+async def test_a_key_refused_as_reused_does_not_stay_claimed(clean_pool: asyncpg.Pool) -> None:
+    records = PostgresRecords(clean_pool)
+    await records.keep("k", "first", 200, BODY)
+    tier = MemoryTier(ttl_seconds=60, inflight_seconds=10)
+    guard = IdempotencyGuard(tier, records, 0.1)
+    assert isinstance(await guard.begin("k", "other"), Mismatch)
+    assert not isinstance(await tier.begin("k", "other", 0.1), StillRunning)
