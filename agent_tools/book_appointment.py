@@ -100,6 +100,10 @@ async def book_appointment(
     now = deps.clock()
     search = await open_search(deps, service, now, around=start)
     if not search.offers_start(start):
+        # A duplicate of this request (the cache down or slow) may have reserved it just now.
+        held = await deps.store.by_intent(business.id, key) if key is not None else None
+        if held is not None:
+            return _reply(await _settled(deps, held), business, now)
         raise refusal(await open_search(deps, service, now), start)
 
     appointment_id = new_appointment_id()

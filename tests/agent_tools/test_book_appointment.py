@@ -351,3 +351,14 @@ async def test_a_repeat_whose_first_request_gave_up_is_told_it_is_not_booked(
     rows = await clean_pool.fetch("select id, status from appointments")
     assert [tuple(r) for r in rows] == [("apt_first", "cancelled")]
     assert store.calls[:3] == ["fd_by_intent", "fd_reserve", "fd_get"]
+
+
+async def test_duplicates_racing_without_the_cache_all_hear_the_one_booking(
+    deps: Deps, clean_pool: asyncpg.Pool
+) -> None:
+    """Redis slow or down: nothing holds duplicates back, and none of them may hear "taken"
+    because its twin reserved the slot between its intent lookup and its availability check."""
+    args = book(start="2027-03-11T09:00", service="Cleaning")
+    replies = await asyncio.gather(*(book_appointment(args, CALL, deps) for _ in range(10)))
+    assert len({r.appointment.appointment_id for r in replies}) == 1
+    assert await clean_pool.fetchval("select count(*) from appointments") == 1
