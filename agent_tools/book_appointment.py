@@ -26,7 +26,6 @@ from agent_tools.errors import (
     InvalidArguments,
 )
 from agent_tools.offers import choose_service, open_search, parse_slot_id, refusal
-from agent_tools.ownership import normalize_phone
 from agent_tools.ports import (
     Appointment,
     Booking,
@@ -93,8 +92,8 @@ async def book_appointment(
         held = await deps.store.by_intent(business.id, key)
         if held is not None:
             return _reply(await _settled(deps, held), business, deps.clock())
-    caller = normalize_phone(call.from_number)
-    phone = normalize_phone(args.phone) or caller
+    caller = call.from_number  # E.164, like args.phone: both read where they enter
+    phone = args.phone or caller
     if phone is None and not args.email:
         raise InvalidArguments("What's the best phone number to reach you at?", field="phone")
     now = deps.clock()

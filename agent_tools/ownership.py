@@ -17,20 +17,10 @@ def name_key(name: str | None) -> str | None:
     return re.sub(r"\s+", " ", name.strip()).lower()
 
 
-def normalize_phone(value: str | None) -> str | None:
-    """E.164-like: keep a leading + and the digits; None when it cannot be a phone number."""
-    if not value:
-        return None
-    digits = re.sub(r"\D", "", value)
-    if not 7 <= len(digits) <= 15:
-        return None
-    return ("+" if value.strip().startswith("+") else "") + digits
-
-
 def owner_of(call: CallContext, *, phone: str | None, email: str | None, name: str | None) -> Owner:
     return Owner(
-        verified_phone=normalize_phone(call.from_number),
-        phone=normalize_phone(phone),
+        verified_phone=call.from_number,  # E.164 already (app.tool_calls.call_context)
+        phone=phone or None,  # E.164 already (the argument models read it)
         email=email.strip().lower() if email and email.strip() else None,
         name_key=name_key(name),
     )

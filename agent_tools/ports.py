@@ -170,7 +170,7 @@ class CallContext:
     """What Retell tells us about the call a tool runs in; every field may be absent."""
 
     call_id: str | None = None
-    from_number: str | None = None
+    from_number: str | None = None  # E.164: read at the edge (app.tool_calls.call_context)
     started_at: datetime | None = None
 
 

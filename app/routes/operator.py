@@ -24,7 +24,7 @@ from litestar import Response, get, post
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, FromQuery
 
-from agent_tools.ownership import normalize_phone
+from agent_tools.phones import normalise_or_none
 from agent_tools.views import appointment_out
 from app.db.history import OPERATOR
 from app.guards import Frontdesk, operator_only
@@ -96,8 +96,8 @@ async def find_calls(
 ) -> dict[str, Any]:
     if not phone and not date:
         raise ValidationException("give phone, date, or both")
-    digits = _phone_digits(phone) if phone else None
     business = frontdesk.deps.business
+    digits = _phone_digits(phone, business.country) if phone else None
     start = end = None
     if date:
         start, end = _local_day(_day(date), business.timezone)
@@ -124,13 +124,13 @@ async def appointment_history(
     }
 
 
-def _phone_digits(raw: str) -> str:
-    """The number's digits, matched against the end of the numbers calling (so a number said
-    without its country code finds the call)."""
-    normalized = normalize_phone(raw[:64])
-    if normalized is None:
+def _phone_digits(raw: str, country: str | None) -> str:
+    """The number's E.164 digits (read in the business's country), matched against the end of
+    the numbers calling."""
+    number = normalise_or_none(raw[:64], country)
+    if number is None:
         raise ValidationException("phone: not a phone number")
-    return normalized.lstrip("+")
+    return number.e164.lstrip("+")
 
 
 def _local_day(day: date, zone: tzinfo) -> tuple[datetime, datetime]:

@@ -19,6 +19,7 @@ from agent_tools.phones import InvalidPhone, PhoneNumber, normalise, normalise_o
         ("(415) 555-0123", "US", "+14155550123"),
         ("415.555.0123", "US", "+14155550123"),
         ("+1 415 555 0123", None, "+14155550123"),
+        ("+1 (555) 123-0000", None, "+15551230000"),
         (
             "\uff10\uff17\uff17\uff10\uff10 \uff19\uff10\uff10\uff15\uff15\uff15",
             "GB",
