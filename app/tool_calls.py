@@ -110,13 +110,21 @@ async def answer(
         record(name, call, reply, began, journal=journal, raw_args=raw_args)
         return 200, reply
     run_holding_key = partial(
-        _run_held, name, raw_args, call, deps, guard=guard, key=key, request_print=request_print
+        _run_held,
+        name,
+        raw_args,
+        call,
+        deps,
+        guard=guard,
+        key=key,
+        request_print=request_print,
+        journal=journal,
     )
     if isinstance(outcome, Replay) and await outdated(outcome.body, deps.store):
         # The call changed that appointment since (cancelled it, moved it): run again; the
         # booking intent and the store keep that exactly-once.
         log.info("tool.replay_outdated", tool=name, call_id=call.call_id)
-        return await run_holding_key(journal=journal)
+        return await run_holding_key()
     if isinstance(outcome, Replay):
         metrics.REPLAYS.labels(name).inc()
         log.info(
@@ -138,7 +146,7 @@ async def answer(
             "error": "in_progress",
             "message": "I'm still working on that. One moment, please.",
         }
-    return await run_holding_key(journal=journal)
+    return await run_holding_key()
 
 
 async def _run_held(
