@@ -99,3 +99,15 @@ def join_and(items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def staff(business: Business) -> str:
+    """Who does what, for the prompt: "Cleaning: Lena Ruiz. Checkup: Dr. Maya Patel, Dr. Sam
+    Okafor or Lena Ruiz." (empty for a business without staff)."""
+    if not business.staff:
+        return ""
+    lines = []
+    for service in business.services:
+        names = [m.name for m in business.staff if m.does(service)]
+        lines.append(f"{service.name}: {speech.join_or(names)}.")
+    return " ".join(lines)
