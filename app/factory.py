@@ -227,11 +227,7 @@ async def _open_calendar(
         local = LocalCalendar(settings.data_dir / "local-calendar.json")
         stack.push_async_callback(local.aclose)
         return business, local, None
-    business = replace(
-        business,
-        calendar_id=settings.google_calendar_ids[0],
-        extra_busy_calendars=settings.google_calendar_ids[1:],
-    )
+    business = _on_google(business, settings.google_calendar_ids)
     google = GoogleCalendar(
         credentials,
         base_url=settings.google_api_base_url,
@@ -296,3 +292,12 @@ async def _stop(task: asyncio.Task[None]) -> None:
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task
+
+
+def _on_google(business: Business, calendar_ids: tuple[str, ...]) -> Business:
+    """GOOGLE_CALENDAR_ID names the business calendar (bookings go there) and any others whose
+    events make it busy. With [[staff]], bookings go to each person's calendar, and every
+    calendar named here is busy time for everyone (closures, team events)."""
+    if business.staff:
+        return replace(business, extra_busy_calendars=calendar_ids)
+    return replace(business, calendar_id=calendar_ids[0], extra_busy_calendars=calendar_ids[1:])

@@ -27,7 +27,7 @@ def read_staff(
     items: Sequence[Mapping[str, Any]], services: tuple[Service, ...]
 ) -> tuple[StaffMember, ...]:
     staff: list[StaffMember] = []
-    said: dict[str, str] = {}  # every name and alias, loosely, to the person it names
+    said: dict[str, tuple[int, str]] = {}  # every name and alias, loosely, to whom it names
     for i, item in enumerate(items):
         path = f"staff[{i}]"
         name = read.string(item, "name", f"{path}.name")
@@ -36,8 +36,9 @@ def read_staff(
             raise ConfigError(f"{path}.id: use 1-63 lowercase letters, digits and dashes")
         aliases = read.strings(item, "aliases", f"{path}.aliases")
         for words in (name, *aliases):
-            if said.setdefault(loose(words), name) != name:
-                raise ConfigError(f"{path}: {words!r} also names {said[loose(words)]!r}")
+            first, whom = said.setdefault(loose(words), (i, name))
+            if first != i:
+                raise ConfigError(f"{path}: {words!r} also names {whom!r}")
         member = StaffMember(
             id=staff_id,
             name=name,
