@@ -3,7 +3,7 @@ to 5 PM; Saturday 10 AM to 2 PM; closed Sunday"), a service's length, the list o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 
 from agent_tools import speech
@@ -52,6 +52,11 @@ def opening_hours(business: Business, today: date | None = None) -> str:
     )
     later = [today + timedelta(days=n) for n in range(1, 7)]
     return f"{lead}. " + _week([(_DAY_NAMES[d.weekday()], business.hours_on(d)) for d in later])
+
+
+def week_hours(weekly: Mapping[int, tuple[OpenRange, ...]]) -> str:
+    """A week of opening ranges (a person's own hours), Monday to Sunday."""
+    return _week([(_DAY_NAMES[i], weekly.get(i, ())) for i in range(7)])
 
 
 def _week(days: list[Day]) -> str:
