@@ -27,11 +27,13 @@ from app.config_schema import zone_warning
 from app.db import supabase_store
 from app.db.appointments import PostgresAppointmentStore, create_pool
 from app.db.calendar_mirror import PostgresMirror
+from app.db.change_feed import ChangeFeed
 from app.db.embedded import start_embedded_postgres
 from app.db.history import STAFF, acting_as
 from app.db.migrations import apply_migrations
 from app.db.operator_records import OperatorRecords
 from app.db.phone_backfill import normalise_stored_phones
+from app.db.span_cache import SpanCache
 from app.db.supabase_store import SupabaseAppointmentStore
 from app.google_channels import PushChannels
 from app.google_sync import GoogleSync
@@ -168,6 +170,7 @@ class _Database:
     store: PostgresAppointmentStore | SupabaseAppointmentStore
     durable: DurableTier
     operator_records: OperatorRecords
+    cache: SpanCache | None = None
 
 
 async def _open_database(
@@ -195,13 +198,26 @@ async def _open_database(
         await apply_migrations(connection, settings.migrations_dir)
         await normalise_stored_phones(connection, business.id, business.country)
     kind = "postgres" if settings.database_url else "embedded"
+    cache = await _span_cache(settings, url, stack)
     return _Database(
         kind,
         pool,
-        PostgresAppointmentStore(pool),
+        PostgresAppointmentStore(pool, cache),
         PostgresRecords(pool),
         OperatorRecords.over_pool(pool),
+        cache,
     )
+
+
+async def _span_cache(settings: Settings, url: str, stack: AsyncExitStack) -> SpanCache | None:
+    """Busy time kept in memory between changes, told of them by Postgres (LISTEN). Not behind
+    a pooler in transaction mode (STATEMENT_CACHE=false), which does not deliver them."""
+    if not settings.statement_cache:
+        return None
+    feed = ChangeFeed(url)
+    await feed.start()
+    stack.push_async_callback(feed.aclose)
+    return SpanCache(feed)
 
 
 def _google_credentials(settings: Settings) -> Credentials | None:
@@ -238,7 +254,7 @@ async def _open_calendar(
     if db.pool is None:  # the mirror and push need a direct database connection
         return business, google, None
     pool = db.pool
-    mirror = PostgresMirror(pool, business.id, settings.google_mirror_fresh_seconds)
+    mirror = PostgresMirror(pool, business.id, settings.google_mirror_fresh_seconds, db.cache)
     google.mirror = mirror
     return (
         business,
