@@ -75,6 +75,7 @@ class Appointment:
     staff_id: str | None = None
     room_unit: str | None = None
     created_at: datetime | None = None
+    call_id: str | None = None  # the call that booked it
 
 
 @dataclass(frozen=True, slots=True)
