@@ -59,6 +59,7 @@ bench: $(STAMP) ## Benchmarks of the hot paths (see bench/README.md)
 	$(BIN)/python -m bench.webhook
 	$(BIN)/python -m bench.booking
 	$(BIN)/python -m bench.google
+	$(BIN)/python -m bench.console
 
 retell-config: $(STAMP) ## Print the Retell LLM config (prompt + tools) as JSON; needs PUBLIC_BASE_URL
 	@$(WITH_ENV) $(BIN)/python -m prompts.retell_config

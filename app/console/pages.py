@@ -12,6 +12,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from agent_tools.ports import Appointment, AppointmentStore
+from app.console import records
 from app.console.auth import Form, Session, check_csrf
 from app.console.columns import columns
 from app.console.views import long_day, row, when_written
@@ -46,6 +47,41 @@ async def day_page(frontdesk: Frontdesk, session: Session, date: FromQuery[str] 
     )
 
 
+@get("/week")
+async def week_page(frontdesk: Frontdesk, session: Session, date: FromQuery[str] = "") -> Template:
+    """Monday to Sunday of the week holding ``date`` (default this week), a day per row."""
+    business = frontdesk.deps.business
+    anchor = _day(date) if date else business.today(frontdesk.deps.clock())
+    monday = anchor - timedelta(days=anchor.weekday())
+    start = datetime.combine(monday, time(0), tzinfo=business.timezone)
+    found = await frontdesk.journal.records.appointments_between(
+        business.id, start, start + timedelta(days=7)
+    )
+    days = [
+        {
+            "day": monday + timedelta(days=n),
+            "title": long_day(monday + timedelta(days=n)),
+            "rows": [
+                row(a, business)
+                for a in sorted(found, key=lambda a: a.start)
+                if a.start.astimezone(business.timezone).date() == monday + timedelta(days=n)
+            ],
+        }
+        for n in range(7)
+    ]
+    return Template(
+        "week.html",
+        context={
+            "business": business,
+            "session": session,
+            "title": f"Week of {long_day(monday)}",
+            "days": days,
+            "previous": monday - timedelta(days=7),
+            "next": monday + timedelta(days=7),
+        },
+    )
+
+
 @get("/appointments/{appointment_id:str}")
 async def appointment_page(
     frontdesk: Frontdesk, session: Session, appointment_id: FromPath[str]
@@ -55,6 +91,9 @@ async def appointment_page(
     trace: dict[str, Any] = {}
     if appointment.call_id:
         trace = await frontdesk.journal.records.call_trace(appointment.call_id)
+        trace["tool_calls"] = await records.tool_calls(
+            frontdesk.operator_records, business.id, appointment.call_id
+        )
     return Template(
         "appointment.html",
         context={
@@ -68,6 +107,7 @@ async def appointment_page(
                 for h in await frontdesk.operator_records.history(appointment.appointment_id)
             ],
             "call": trace.get("call"),
+            "call_id": appointment.call_id,
             "tool_calls": trace.get("tool_calls", []),
         },
     )
@@ -98,6 +138,20 @@ async def cancel(
     appointment = await _appointment(frontdesk, appointment_id)
     if appointment.status == "booked":
         await _cancel(frontdesk, appointment)
+    return Redirect(f"/console/appointments/{appointment.appointment_id}", status_code=303)
+
+
+@post("/appointments/{appointment_id:str}/resync", status_code=303)
+async def resync(
+    frontdesk: Frontdesk, session: Session, appointment_id: FromPath[str], data: Form
+) -> Redirect:
+    """Hand the appointment to the reconciler, which makes the calendar match it again."""
+    check_csrf(session, data)
+    appointment = await _appointment(frontdesk, appointment_id)
+    await frontdesk.deps.store.mark_unsynced(appointment.appointment_id)
+    await frontdesk.operator_records.note(
+        appointment.appointment_id, "resync", OPERATOR, "asked in the console"
+    )
     return Redirect(f"/console/appointments/{appointment.appointment_id}", status_code=303)
 
 

@@ -11,7 +11,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from app.console import auth, pages
+from app.console import auth, pages, reports
 
 HERE = Path(__file__).parent
 
@@ -27,6 +27,12 @@ ROUTER = Router(
         pages.appointment_page,
         pages.cancel_page,
         pages.cancel,
+        pages.resync,
+        pages.week_page,
+        reports.calls_page,
+        reports.call_page,
+        reports.health_page,
+        reports.insights_page,
     ],
     dependencies={"session": Provide(auth.console_session, sync_to_thread=False)},
     exception_handlers={auth.SignInRequired: auth.to_sign_in},

@@ -159,6 +159,7 @@ def tool_calls_json(records: list[ToolCallRecord]) -> list[dict[str, Any]]:
             "duration_ms": r.duration_ms,
             "appointment_id": r.appointment_id,
             "at": r.at.isoformat(),
+            "arguments": r.arguments,
         }
         for r in records
     ]

@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 import asyncpg
 import httpx
 
-from tests.e2e.conftest import RetellClient, retell_call
+from tests.e2e.conftest import RetellClient, eventually, retell_call
 from tests.e2e.console_server import OPERATOR_KEY, console_server
 
 __all__ = ["console_server"]
@@ -33,7 +34,11 @@ def csrf_of(page: httpx.Response) -> str:
 
 def book_with(base: str, who: str, call_id: str) -> dict[str, object]:
     retell = RetellClient(base)
-    found = retell.tool("find_slots", {"service": "Checkup", "when": "2027-03-11", "staff": who})
+    found = retell.tool(
+        "find_slots",
+        {"service": "Checkup", "when": "2027-03-11", "staff": who},
+        call=retell_call(call_id),
+    )
     booked = retell.tool(
         "book_appointment",
         {"slot_id": found["slots"][0]["slot_id"], "name": "Ada Lovelace"},
@@ -121,3 +126,48 @@ def test_signing_out_ends_the_session(console_server: str) -> None:
         answer = client.post("/console/logout", data={"csrf": csrf_of(day)})
         assert answer.status_code == 303
         assert client.get("/console").status_code == 303
+
+
+async def test_the_report_pages_show_the_calls_their_outcome_and_the_numbers(
+    console_server: str, clean_pool: asyncpg.Pool
+) -> None:
+    appointment = book_with(console_server, "Sam", "call_console_reports")
+    await eventually(  # tool-call records are written in batches, just after the replies
+        clean_pool,
+        "select count(*) from tool_calls where call_id = 'call_console_reports'",
+        expect=2,
+    )
+    await clean_pool.execute(
+        "update tool_calls set created_at = $1 where call_id = 'call_console_reports'",
+        datetime(2027, 3, 10, 14, 30, tzinfo=UTC),  # 9:30 AM in New York, "today" (NOW)
+    )
+    with signed_in(console_server) as client:
+        calls = client.get("/console/calls")
+        assert calls.status_code == 200
+        assert "/console/calls/call_console_reports" in calls.text
+        assert '<td class="outcome">booked</td>' in calls.text
+        call = client.get("/console/calls/call_console_reports")
+        assert "find_slots" in call.text and "book_appointment" in call.text
+        assert "when: 2027-03-11<br>staff: Sam" in call.text  # what was asked, not who asked
+        assert f"/console/appointments/{appointment['appointment_id']}" in call.text
+        insights = client.get("/console/insights")
+        assert "1 call, 1 booked: 100% of calls to bookings." in insights.text
+        assert "<svg" in insights.text and "Mar 10: 1 (1 booked)" in insights.text
+        assert "9:00: 1 calls" in insights.text
+        health = client.get("/console/health")
+        assert "Calendar backlog" in health.text and "<dt>Database</dt><dd>ok</dd>" in health.text
+        week = client.get("/console/week?date=2027-03-11")
+        assert "Week of Monday, March 8, 2027" in week.text and "with Sam Okafor" in week.text
+
+
+async def test_a_resync_from_the_console_is_noted_in_the_history(
+    console_server: str, clean_pool: asyncpg.Pool
+) -> None:
+    appointment = book_with(console_server, "Maya", "call_console_resync")
+    path = f"/console/appointments/{appointment['appointment_id']}"
+    with signed_in(console_server) as client:
+        page = client.get(path)
+        assert client.post(path + "/resync").status_code == 403  # no token
+        done = client.post(path + "/resync", data={"csrf": csrf_of(page)})
+        assert done.status_code == 303
+        assert "resync</span> by operator (asked in the console)" in client.get(path).text

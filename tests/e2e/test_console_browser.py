@@ -81,15 +81,28 @@ async def test_a_wrong_key_is_refused_in_the_browser(
     assert page.url.endswith("/console/login")
 
 
-async def test_the_day_fits_a_phone_without_sideways_scrolling(
+PAGES = {
+    "day": "/console?date=2027-03-11",
+    "week": "/console/week?date=2027-03-11",
+    "calls": "/console/calls",
+    "call": "/console/calls/call_phone_width",
+    "health": "/console/health",
+    "insights": "/console/insights",
+}
+
+
+async def test_every_page_fits_a_phone_without_sideways_scrolling(
     browser: Browser, console_server: str, clean_pool: asyncpg.Pool, tmp_path: Path
 ) -> None:
-    book_with(console_server, "Maya", "call_phone_width")
+    appointment = book_with(console_server, "Maya", "call_phone_width")
     page = await browser.new_page(viewport={"width": 390, "height": 844})
     await sign_in(page, console_server)
-    await page.goto(console_server + "/console?date=2027-03-11")
-    await page.screenshot(path=tmp_path / "day-phone.png", full_page=True)
-    widths = await page.evaluate(
-        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    )
-    assert widths[0] <= widths[1]
+    pages = {**PAGES, "appointment": f"/console/appointments/{appointment['appointment_id']}"}
+    for name, path in pages.items():
+        answer = await page.goto(console_server + path)
+        assert answer is not None and answer.status == 200, name
+        await page.screenshot(path=tmp_path / f"{name}-phone.png", full_page=True)
+        widths = await page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert widths[0] <= widths[1], name
