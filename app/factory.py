@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
+import httpx
 import structlog
 from google.auth.credentials import Credentials
 from google.auth.exceptions import GoogleAuthError
@@ -31,6 +32,7 @@ from app.db.calendar_mirror import PostgresMirror
 from app.db.change_feed import ChangeFeed
 from app.db.embedded import start_embedded_postgres
 from app.db.history import STAFF, acting_as
+from app.db.messages import SqlMessageDesk
 from app.db.migrations import apply_migrations
 from app.db.operator_records import OperatorRecords
 from app.db.phone_backfill import normalise_stored_phones
@@ -48,6 +50,7 @@ from app.journal import Journal
 from app.limits import request_limits
 from app.metrics import COMPONENTS
 from app.middleware import request_context
+from app.outbox.deliver import Deliverer
 from app.rate_limit import RateLimiter, trusted_networks
 from app.replay import SeenSignatures
 from app.routes import google as google_routes
@@ -86,7 +89,10 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             channels = _push_channels(google_sync, settings)
             fast = _fast_tier(settings)
             stack.push_async_callback(fast.aclose)
-            deps = Deps(business=business, calendar=calendar, store=db.store, clock=clock)
+            desk = SqlMessageDesk(db.operator_records)
+            deps = Deps(
+                business=business, calendar=calendar, store=db.store, clock=clock, messages=desk
+            )
             journal = Journal(db.store, business.id)
             stack.push_async_callback(journal.drain)
             seen = SeenSignatures(
@@ -116,6 +122,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             )
             if google_sync is not None:
                 _start_google_sync(google_sync, channels, settings, stack)
+            _background(stack, _outbox(db, stack).run_forever(settings.outbox_every_seconds))
             _background(
                 stack,
                 reconciler.run_forever(
@@ -301,6 +308,13 @@ def _start_google_sync(
         _background(stack, channels.keep_open())
     stack.push_async_callback(sync.drain)
     _background(stack, sync.poll_forever(settings.google_poll_seconds))
+
+
+def _outbox(db: _Database, stack: AsyncExitStack) -> Deliverer:
+    """The sends of every instance's changes, delivered by whichever instance is free."""
+    http = httpx.AsyncClient(timeout=10.0, follow_redirects=False)
+    stack.push_async_callback(http.aclose)
+    return Deliverer(db.operator_records, http)
 
 
 def _background(stack: AsyncExitStack, work: Any) -> None:

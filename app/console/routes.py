@@ -11,7 +11,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from app.console import auth, pages, reports
+from app.console import auth, inbox, pages, reports
 
 HERE = Path(__file__).parent
 
@@ -33,6 +33,8 @@ ROUTER = Router(
         reports.call_page,
         reports.health_page,
         reports.insights_page,
+        inbox.messages_page,
+        inbox.mark_handled,
     ],
     dependencies={"session": Provide(auth.console_session, sync_to_thread=False)},
     exception_handlers={auth.SignInRequired: auth.to_sign_in},

@@ -171,3 +171,27 @@ async def test_a_resync_from_the_console_is_noted_in_the_history(
         done = client.post(path + "/resync", data={"csrf": csrf_of(page)})
         assert done.status_code == 303
         assert "resync</span> by operator (asked in the console)" in client.get(path).text
+
+
+async def test_a_message_taken_in_a_call_waits_in_the_inbox_until_handled(
+    console_server: str, clean_pool: asyncpg.Pool
+) -> None:
+    await clean_pool.execute("truncate messages, outbox")
+    retell = RetellClient(console_server)
+    taken = retell.tool(
+        "take_message",
+        {"name": "Grace Hopper", "message": "My filling fell out", "urgent": True},
+        call=retell_call("call_console_message"),
+    )
+    retell.http.close()
+    assert taken["ok"], taken
+    with signed_in(console_server) as client:
+        inbox = client.get("/console/messages")
+        assert "<strong>Urgent</strong>" in inbox.text and "My filling fell out" in inbox.text
+        assert "••• 0123" in inbox.text
+        path = f"/console/messages/{taken['message_id']}/handled"
+        assert client.post(path).status_code == 403  # no token
+        assert client.post(path, data={"csrf": csrf_of(inbox)}).status_code == 303
+        assert "Handled " in client.get("/console/messages").text
+    row = await clean_pool.fetchrow("select handled_by, handled_at from messages")
+    assert row["handled_by"] == "operator" and row["handled_at"] is not None

@@ -88,6 +88,7 @@ PAGES = {
     "call": "/console/calls/call_phone_width",
     "health": "/console/health",
     "insights": "/console/insights",
+    "messages": "/console/messages",
 }
 
 
