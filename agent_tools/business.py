@@ -85,6 +85,7 @@ class Notify:
 
     owner_phone: str | None = None  # E.164
     sms_confirmations: bool = False
+    reminder_hours: tuple[int, ...] = ()  # texted this many elapsed hours before each visit
 
 
 @dataclass(frozen=True, slots=True)

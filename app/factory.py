@@ -94,6 +94,10 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             await db.operator_records.call(
                 "fd_set_channels", {"p_business": business.id, "p": channels_of(business)}
             )
+            await db.operator_records.call(
+                "fd_set_reminders",
+                {"p_business": business.id, "p_hours": list(business.notify.reminder_hours)},
+            )
             desk = SqlMessageDesk(db.operator_records)
             deps = Deps(
                 business=business, calendar=calendar, store=db.store, clock=clock, messages=desk

@@ -48,7 +48,12 @@ def read_notify(section: Mapping[str, Any], country: str | None) -> Notify:
     confirmations = section.get("sms_confirmations", False)
     if not isinstance(confirmations, bool):
         raise ConfigError("notify.sms_confirmations: true or false")
-    return Notify(owner, confirmations)
+    hours = section.get("reminder_hours", [])
+    if not isinstance(hours, list) or not all(
+        isinstance(h, int) and not isinstance(h, bool) and 1 <= h <= 24 * 14 for h in hours
+    ):
+        raise ConfigError("notify.reminder_hours: a list of hours from 1 to 336, like [24, 2]")
+    return Notify(owner, confirmations, tuple(sorted(set(hours), reverse=True)))
 
 
 def read_handoff(section: Mapping[str, Any], country: str | None) -> Handoff | None:

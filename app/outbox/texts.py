@@ -27,6 +27,11 @@ def confirmation(kind: str, data: dict[str, Any], business: Business) -> str:
     member = business.member(data.get("staff_id"))
     who = f" with {member.first_name}" if member and business.has_several_staff else ""
     call = f" call {business.contact.phone}" if business.contact.phone else " call us"
+    if kind == "appointment.reminder":
+        return (
+            f"{business.name}: a reminder of your {data['service']} on {when}{who}. "
+            f"To change it,{call}."
+        )
     if kind == "appointment.cancelled":
         return (
             f"{business.name}: your {data['service']} on {when}{who} is cancelled. "

@@ -256,3 +256,27 @@ async def test_the_operator_sees_what_waits_to_be_sent(
     backlog = await OperatorRecords.over_pool(outbox_pool).call("fd_outbox_backlog", {})
     assert backlog["depth"] == 1 and 89 <= backlog["oldest_due_seconds"] < 120
     assert fake.deliveries == []  # waiting is not sending
+
+
+async def test_a_call_that_ended_is_announced_once_with_what_it_touched(
+    deps: Deps, outbox_pool: asyncpg.Pool
+) -> None:
+    records = OperatorRecords.over_pool(outbox_pool)
+    await records.call(
+        "fd_set_channels", {"p_business": deps.business.id, "p": channels_of(deps.business)}
+    )
+    await outbox_pool.execute(
+        "insert into tool_calls (call_id, business_id, tool, outcome, duration_ms,"
+        " appointment_id) values ('call_end', $1, 'book_appointment', 'ok', 9, 'apt_x')",
+        deps.business.id,
+    )
+    ended = {"call": {"call_id": "call_end", "from_number": "+14155550123", "duration_ms": 61000}}
+    for event in ("call_ended", "call_analyzed", "call_ended"):  # a retry, out of order
+        await outbox_pool.execute(
+            "select fd_record_call_event($1, $2, $3::jsonb)", deps.business.id, event, ended
+        )
+    rows = await outbox_pool.fetch("select kind, payload from outbox where kind = 'call.ended'")
+    assert len(rows) == 1
+    data = rows[0]["payload"]["event"]["data"]
+    assert data["appointments"] == ["apt_x"] and data["duration_ms"] == 61000
+    assert data["tools"] == [["book_appointment", "ok"]]
