@@ -19,6 +19,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo
 
+from agent_tools.errors import SpokenValueError
 from agent_tools.phones import normalise
 
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2199
@@ -69,6 +70,19 @@ def _phone(value: str, info: ValidationInfo) -> str:
     return normalise(value, country if isinstance(country, str) else None).e164
 
 
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
+
+
+def _email(value: str) -> str:
+    """An address a message could reach: refused up front, with a sentence the agent can say."""
+    address = value.strip().lower()
+    if not _EMAIL.fullmatch(address):
+        raise SpokenValueError(
+            "That email address doesn't sound complete. Could you spell it for me again?"
+        )
+    return address
+
+
 PHONE_HELP = (
     "As the caller said it, with the area code (e.g. '07700 900555' or '+44 7700 900555'); "
     "the server stores it in E.164 (+447700900555)."
@@ -76,3 +90,4 @@ PHONE_HELP = (
 
 FreeText = Annotated[str, BeforeValidator(clean_text)]
 Phone = Annotated[str, Field(max_length=32), AfterValidator(_phone)]
+Email = Annotated[str, Field(max_length=254), AfterValidator(_email)]

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from agent_tools import speech
 from agent_tools.appointment_ids import calendar_event_id, intent_key, new_appointment_id
-from agent_tools.arguments import PHONE_HELP, FreeText, Phone, TimeText
+from agent_tools.arguments import PHONE_HELP, Email, FreeText, Phone, TimeText
 from agent_tools.business import BookingRules, Business, Service
 from agent_tools.calendar_event import calendar_event
 from agent_tools.errors import (
@@ -69,7 +69,9 @@ class BookAppointmentArgs(BaseModel):
     phone: Phone | None = Field(
         default=None, description=f"Callback number. Default: the caller's number. {PHONE_HELP}"
     )
-    email: str | None = Field(default=None, max_length=254, description="Optional email.")
+    email: Email | None = Field(
+        default=None, description="Optional email (confirmations go there)."
+    )
     notes: FreeText | None = Field(default=None, max_length=500, description="Optional notes.")
     staff: FreeText | None = Field(
         default=None,

@@ -89,6 +89,7 @@ class Notify:
     reminder_hours: tuple[int, ...] = ()  # texted this many elapsed hours before each visit
     owner_email: str | None = None
     email_confirmations: bool = False  # when the caller gave an email: with an .ics file
+    owner_booking_texts: bool = False  # the owner is texted each booking, move, cancellation
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from agent_tools import speech
-from agent_tools.arguments import PHONE_HELP, FreeText, Phone, TimeText
+from agent_tools.arguments import PHONE_HELP, Email, FreeText, Phone, TimeText
 from agent_tools.business import Business, Service
 from agent_tools.calendar_event import calendar_event
 from agent_tools.errors import CalendarUnavailable, InvalidArguments
@@ -37,7 +37,7 @@ class _Identified(BaseModel):
         default=None, max_length=100, description="Name booked under (if not calling from it)."
     )
     phone: Phone | None = Field(default=None, description=f"Phone booked under. {PHONE_HELP}")
-    email: str | None = Field(default=None, max_length=254, description="Or email booked under.")
+    email: Email | None = Field(default=None, description="Or email booked under.")
 
 
 class RescheduleAppointmentArgs(_Identified):

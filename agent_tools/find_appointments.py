@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from agent_tools import speech
-from agent_tools.arguments import PHONE_HELP, FreeText, Phone
+from agent_tools.arguments import PHONE_HELP, Email, FreeText, Phone
 from agent_tools.ownership import owner_of
 from agent_tools.ports import CallContext, Deps
 from agent_tools.views import AppointmentOut, appointment_out
@@ -23,7 +23,7 @@ class FindAppointmentsArgs(BaseModel):
     name: FreeText | None = Field(
         default=None, max_length=100, description="The name booked under."
     )
-    email: str | None = Field(default=None, max_length=254, description="Or the email.")
+    email: Email | None = Field(default=None, description="Or the email.")
 
 
 class FindAppointmentsReply(BaseModel):

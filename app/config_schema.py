@@ -54,7 +54,14 @@ SCHEMA: Mapping[str, frozenset[str] | list[frozenset[str]]] = {
     "webhooks": frozenset({"url", "secret_env"}),
     "handoff": frozenset({"transfer_number", "hours"}),
     "notify": frozenset(
-        {"owner_phone", "owner_email", "sms_confirmations", "email_confirmations", "reminder_hours"}
+        {
+            "owner_phone",
+            "owner_email",
+            "owner_booking_texts",
+            "sms_confirmations",
+            "email_confirmations",
+            "reminder_hours",
+        }
     ),
     "conventions": frozenset({"date_order", "next_weekday"}),
     "day_parts": frozenset(Conventions().day_parts),

@@ -216,7 +216,9 @@ async def _open_database(
         embedded = await start_embedded_postgres(settings.data_dir)
         stack.push_async_callback(embedded.stop)
         url = embedded.uri
-    pool = await create_pool(url, statement_cache=settings.statement_cache)
+    pool = await create_pool(
+        url, statement_cache=settings.statement_cache, max_size=settings.database_pool_max
+    )
     stack.push_async_callback(pool.close)
     async with pool.acquire() as connection:
         await apply_migrations(connection, settings.migrations_dir)

@@ -61,7 +61,14 @@ def read_notify(section: Mapping[str, Any], country: str | None) -> Notify:
     emails = section.get("email_confirmations", False)
     if not isinstance(emails, bool):
         raise ConfigError("notify.email_confirmations: true or false")
-    return Notify(owner, confirmations, tuple(sorted(set(hours), reverse=True)), email, emails)
+    owner_texts = section.get("owner_booking_texts", False)
+    if not isinstance(owner_texts, bool):
+        raise ConfigError("notify.owner_booking_texts: true or false")
+    if owner_texts and owner is None:
+        raise ConfigError("notify.owner_booking_texts: needs notify.owner_phone")
+    return Notify(
+        owner, confirmations, tuple(sorted(set(hours), reverse=True)), email, emails, owner_texts
+    )
 
 
 def read_handoff(section: Mapping[str, Any], country: str | None) -> Handoff | None:

@@ -27,6 +27,7 @@ class Settings:
     database_url: str | None = field(default=None, repr=False)  # None: embedded Postgres
     # "transaction" behind a transaction-mode pooler (Supabase port 6543): no prepared statements
     database_pool_mode: str = "auto"
+    database_pool_max: int = 10  # connections per instance (plus one listening for changes)
     database_wait_seconds: int = 30  # how long a start waits for the database to answer
     supabase_url: str | None = None
     supabase_service_key: str | None = field(default=None, repr=False)
@@ -87,6 +88,7 @@ class Settings:
             migrations_dir=_path(env, "MIGRATIONS_DIR", defaults.migrations_dir),
             database_url=env.get("DATABASE_URL") or None,
             database_pool_mode=env.get("DATABASE_POOL_MODE", defaults.database_pool_mode).lower(),
+            database_pool_max=_int(env, "DATABASE_POOL_MAX", defaults.database_pool_max),
             database_wait_seconds=_int(
                 env, "DATABASE_WAIT_SECONDS", defaults.database_wait_seconds
             ),
@@ -151,6 +153,16 @@ class Settings:
         settings.validate()
         return settings
 
+    def _validate_senders(self) -> None:
+        """Texts and emails (docs/messages.md): all of Twilio's three or none; an SMTP URL."""
+        twilio = (self.twilio_account_sid, self.twilio_auth_token, self.twilio_from_number)
+        if any(twilio) and not all(twilio):
+            raise SettingsError(
+                "TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER go together"
+            )
+        if self.smtp_url and not self.smtp_url.startswith(("smtp://", "smtps://")):
+            raise SettingsError("SMTP_URL: use smtp://user:pass@host:port or smtps://...")
+
     @property
     def statement_cache(self) -> bool:
         if self.database_pool_mode == "auto":
@@ -158,6 +170,7 @@ class Settings:
         return self.database_pool_mode == "session"
 
     def validate(self) -> None:
+        self._validate_senders()
         if not self.retell_api_key and not self.allow_unsigned_webhooks:
             raise SettingsError(
                 "RETELL_API_KEY is not set: set it to verify Retell's signatures, or set "
@@ -172,6 +185,8 @@ class Settings:
                 raise SettingsError(str(error)) from None
         if bool(self.supabase_url) != bool(self.supabase_service_key):
             raise SettingsError("SUPABASE_URL and SUPABASE_SERVICE_KEY go together")
+        if not 2 <= self.database_pool_max <= 100:
+            raise SettingsError("DATABASE_POOL_MAX: use 2 to 100 connections")
         if self.database_pool_mode not in ("auto", "session", "transaction"):
             raise SettingsError("DATABASE_POOL_MODE: use auto, session or transaction")
         if not 6 <= self.idempotency_inflight_seconds <= 120:
@@ -181,13 +196,6 @@ class Settings:
             trusted_networks(self.trusted_proxies)
         except ValueError as error:
             raise SettingsError(f"TRUSTED_PROXIES: {error}") from None
-        twilio = (self.twilio_account_sid, self.twilio_auth_token, self.twilio_from_number)
-        if any(twilio) and not all(twilio):
-            raise SettingsError(
-                "TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER go together"
-            )
-        if self.smtp_url and not self.smtp_url.startswith(("smtp://", "smtps://")):
-            raise SettingsError("SMTP_URL: use smtp://user:pass@host:port or smtps://...")
         if self.log_format not in ("auto", "json", "console"):
             raise SettingsError("LOG_FORMAT: use auto, json or console")
         if self.log_level not in ("debug", "info", "warning", "error"):

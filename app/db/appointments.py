@@ -31,7 +31,9 @@ from app.retry import DEADLOCK
 STALE_PENDING_SECONDS = 60
 
 
-async def create_pool(url: str, *, statement_cache: bool = True) -> asyncpg.Pool:
+async def create_pool(
+    url: str, *, statement_cache: bool = True, max_size: int = 10
+) -> asyncpg.Pool:
     """A pool whose connections read and write jsonb as Python values. Behind a pooler in
     transaction mode (Supabase's port 6543) prepared statements must be off."""
 
@@ -43,7 +45,7 @@ async def create_pool(url: str, *, statement_cache: bool = True) -> asyncpg.Pool
     pool: asyncpg.Pool = await asyncpg.create_pool(
         url,
         min_size=1,
-        max_size=10,
+        max_size=max_size,
         init=init,
         statement_cache_size=100 if statement_cache else 0,
         command_timeout=5,

@@ -17,18 +17,30 @@ import httpx
 import structlog
 
 from agent_tools.business import Business
+from app.console.outcomes import call_outcome
 from app.db.operator_records import OperatorRecords
 from app.metrics import OUTBOX_DEPTH, OUTBOX_OLDEST, OUTBOX_SENDS
 from app.outbox.channels import Outcome, send_log, send_webhook
 from app.outbox.email import Mailer, calendar_file
 from app.outbox.retry import next_try
 from app.outbox.sms import Texter
-from app.outbox.texts import confirmation, owner_alert
+from app.outbox.texts import confirmation, owner_alert, owner_booking
 
 log = structlog.get_logger("frontdesk.outbox")
 
 LEASE_SECONDS = 60
 BATCH = 50
+
+
+def summed_up(payload: dict[str, Any]) -> dict[str, Any]:
+    """A ``call.ended`` event says what became of the call in one word (as the console does),
+    worked out from its tool calls: the same on every retry."""
+    event = payload["event"]
+    if event["type"] != "call.ended":
+        return payload
+    data = event["data"]
+    outcome = call_outcome(data.get("tools", []), data.get("disconnection_reason"))
+    return {**payload, "event": {**event, "data": {**data, "outcome": outcome}}}
 
 
 class Deliverer:
@@ -74,19 +86,19 @@ class Deliverer:
 
     async def run_forever(self, every_seconds: float = 1.0) -> None:
         while True:
+            await asyncio.sleep(every_seconds)
             try:
                 while await self.deliver_due():
                     pass
             except Exception:
                 log.exception("outbox.pass_failed")
-            await asyncio.sleep(every_seconds)
 
     async def _try(self, row: dict[str, Any]) -> Outcome:
         if row["channel"] == "webhook":
-            return await send_webhook(self._http, row["payload"])
+            return await send_webhook(self._http, summed_up(row["payload"]))
         if row["channel"] == "log":
-            return send_log(row["payload"])
-        if row["channel"] == "sms":
+            return send_log(summed_up(row["payload"]))
+        if row["channel"] in ("sms", "sms_owner"):
             return await self._text(row)
         if row["channel"] == "email":
             return await self._email(row)
@@ -108,11 +120,20 @@ class Deliverer:
         if opted_out:
             log.info("outbox.opted_out", event_id=event["id"])
             return Outcome(sent=True)
+        data = event["data"]
+        if event["type"] == "appointment.reminder" and self._started(data):
+            log.info("outbox.reminder_too_late", event_id=event["id"])
+            return Outcome(sent=True)  # a reminder after the start helps nobody
         if event["type"] == "message.taken":
-            body = owner_alert(event["data"], business)
+            body = owner_alert(data, business)
+        elif row["channel"] == "sms_owner":
+            body = owner_booking(event["type"], data, business)
         else:
-            body = confirmation(event["type"], event["data"], business)
+            body = confirmation(event["type"], data, business)
         return await self._texter.send(to, body)
+
+    def _started(self, data: dict[str, Any]) -> bool:
+        return datetime.fromisoformat(data["starts_at"]) <= self._clock()
 
     async def _email(self, row: dict[str, Any]) -> Outcome:
         """An email to the owner (``to``) or, for an appointment, to the address the caller

@@ -60,6 +60,9 @@ def channels_of(business: Business) -> list[dict[str, Any]]:
         found.append({"channel": "webhook", "config": config})
     if business.notify.sms_confirmations:  # texted to the appointment's own number
         found.append({"channel": "sms", "config": {"confirmations": True}})
+    owner = business.notify.owner_phone
+    if business.notify.owner_booking_texts and owner is not None:
+        found.append({"channel": "sms_owner", "config": {"to": owner}})
     if business.notify.email_confirmations:  # emailed when the caller gave an address
         found.append({"channel": "email", "config": {"confirmations": True}})
     return found

@@ -48,3 +48,16 @@ def owner_alert(data: dict[str, Any], business: Business) -> str:
         f"{business.name}: {urgent}message from {data.get('name')} ({data.get('phone')}): "
         f"{data.get('message')} Call back {said}."
     )
+
+
+def owner_booking(kind: str, data: dict[str, Any], business: Business) -> str:
+    """For the owner, who wants to know of each booking ([notify] owner_booking_texts)."""
+    done = {
+        "appointment.booked": "booked",
+        "appointment.rescheduled": "moved to",
+        "appointment.cancelled": "cancelled",
+    }.get(kind, kind)
+    when = written(data["starts_at"], business)
+    member = business.member(data.get("staff_id"))
+    who = f" with {member.name}" if member and not member.implicit else ""
+    return f"{business.name}: {data.get('name')} {done} {data['service']} {when}{who}."

@@ -30,7 +30,7 @@ from agent_tools.take_message import TakeMessageArgs, take_message
 from app.db.messages import SqlMessageDesk
 from app.db.operator_records import OperatorRecords
 from app.metrics import REGISTRY
-from app.outbox.deliver import Deliverer
+from app.outbox.deliver import Deliverer, summed_up
 from app.outbox.events import channels_of
 from app.outbox.retry import CAP, FIRST, GIVE_UP_AFTER, next_try
 from app.outbox.sms import Texter
@@ -52,7 +52,9 @@ def receiver() -> Iterator[tuple[WebhookReceiver, str]]:
 
 @pytest.fixture
 async def outbox_pool(clean_pool: asyncpg.Pool) -> asyncpg.Pool:
-    await clean_pool.execute("truncate messages, outbox, appointment_history, business_channels")
+    await clean_pool.execute(
+        "truncate messages, outbox, appointment_history, business_channels, business_reminders"
+    )
     return clean_pool
 
 
@@ -280,3 +282,5 @@ async def test_a_call_that_ended_is_announced_once_with_what_it_touched(
     data = rows[0]["payload"]["event"]["data"]
     assert data["appointments"] == ["apt_x"] and data["duration_ms"] == 61000
     assert data["tools"] == [["book_appointment", "ok"]]
+    sent = summed_up(rows[0]["payload"])["event"]["data"]  # what the receiver gets
+    assert sent["outcome"] == "booked"

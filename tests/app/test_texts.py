@@ -189,3 +189,45 @@ async def test_a_due_reminder_is_texted_once(
         "Test Dental: a reminder of your Cleaning on Thursday, March 11 at 9 AM. "
         "To change it, call us."
     ]
+
+
+async def test_the_owner_who_asks_is_texted_each_booking(
+    texting: tuple[Deps, OperatorRecords], twilio: tuple[FakeTwilio, Settings]
+) -> None:
+    deps, records = texting
+    fake, settings = twilio
+    notify = replace(deps.business.notify, sms_confirmations=False, owner_booking_texts=True)
+    owner_texts = replace(deps, business=replace(deps.business, notify=notify))
+    await records.call(
+        "fd_set_channels",
+        {"p_business": deps.business.id, "p": channels_of(owner_texts.business)},
+    )
+    await book_first(owner_texts)
+    await deliver_all(records, settings, owner_texts)
+    assert [(t["To"], t["Body"]) for t in fake.texts] == [
+        (OWNER, "Test Dental: Ada Lovelace booked Cleaning Thursday, March 11 at 9 AM.")
+    ]
+
+
+async def test_a_reminder_due_after_the_start_is_not_sent(
+    texting: tuple[Deps, OperatorRecords],
+    twilio: tuple[FakeTwilio, Settings],
+    clean_pool: asyncpg.Pool,
+) -> None:
+    deps, records = texting
+    fake, settings = twilio
+    await records.call("fd_set_reminders", {"p_business": deps.business.id, "p_hours": [2]})
+    await book_first(deps)
+    await clean_pool.execute("update outbox set due_at = now() where kind = 'appointment.reminder'")
+    late = replace(deps, clock=lambda: datetime(2027, 3, 11, 15, tzinfo=UTC))  # after 9 AM EST
+    async with httpx.AsyncClient() as http:
+        deliverer = Deliverer(
+            records, http, Texter(settings), {deps.business.id: deps.business}, clock=late.clock
+        )
+        while await deliverer.deliver_due():
+            pass
+    assert [t for t in fake.texts if "reminder" in t["Body"]] == []
+    sent = await clean_pool.fetchval(
+        "select sent_at is not null from outbox where kind = 'appointment.reminder'"
+    )
+    assert sent  # done with, not retried

@@ -126,6 +126,30 @@ async def test_an_impossible_number_is_refused_speakably(deps: Deps) -> None:
     )
 
 
+@pytest.mark.parametrize("email", ["ada at example dot com", "ada@example", "@example.com"])
+async def test_an_email_that_cannot_be_reached_is_refused_speakably(deps: Deps, email: str) -> None:
+    args = {"service": "Cleaning", "start": "2027-03-11T09:00", "name": "Ada", "email": email}
+    reply = await run_tool("book_appointment", args, CALL, deps)
+    assert (reply["ok"], reply["error"]) == (False, "invalid_arguments")
+    assert reply["message"] == (
+        "That email address doesn't sound complete. Could you spell it for me again?"
+    )
+
+
+async def test_an_email_is_kept_in_lower_case(deps: Deps, clean_pool: asyncpg.Pool) -> None:
+    args = {
+        "service": "Cleaning",
+        "start": "2027-03-11T09:00",
+        "name": "Ada",
+        "email": "Ada@Example.COM",
+    }
+    reply = await run_tool("book_appointment", args, CALL, deps)
+    assert reply["ok"], reply
+    assert await clean_pool.fetchval("select customer_email from appointments") == (
+        "ada@example.com"
+    )
+
+
 @pytest.mark.parametrize(
     ("name", "stored"),
     [

@@ -43,6 +43,7 @@ def google_world(
         data_dir=Path(tmp_path_factory.mktemp("google-data")),
         business_config=FIXTURES / "business.toml",
         database_url=database_url,
+        database_pool_max=4,
         retell_api_key=RETELL_KEY,
         google_calendar_ids=(CAL, STAFF_CAL),
         google_credentials=service_account_json_module,

@@ -31,6 +31,7 @@ def unsigned_server(database_url: str, tmp_path_factory: pytest.TempPathFactory)
         data_dir=Path(tmp_path_factory.mktemp("fuzz")),
         business_config=FIXTURES / "business.toml",
         database_url=database_url,
+        database_pool_max=4,
         allow_unsigned_webhooks=True,
         rate_limit_per_minute=1_000_000,
     )

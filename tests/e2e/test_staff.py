@@ -44,6 +44,7 @@ def clinic_world(
             data_dir=Path(tmp_path_factory.mktemp("clinic-data")),
             business_config=FIXTURES / "clinic.toml",
             database_url=database_url,
+            database_pool_max=4,
             redis_url=redis_url,
             retell_api_key=RETELL_KEY,
             google_calendar_ids=(SHARED,),
