@@ -24,6 +24,7 @@ from agent_tools.ports import Deps
 from app import reconciler, unexpected
 from app.business_config import load_business
 from app.config_schema import zone_warning
+from app.console.router import console_router, console_static, template_config
 from app.db import supabase_store
 from app.db.appointments import PostgresAppointmentStore, create_pool
 from app.db.calendar_mirror import PostgresMirror
@@ -149,7 +150,10 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             health.openapi,
             health.live,
             health.ready,
+            console_router(settings),
+            console_static(),
         ],
+        template_config=template_config(),
         lifespan=[lifespan],
         exception_handlers=unexpected.HANDLERS,
         logging_config=None,  # app.logging configures logging; Litestar's default logs at INFO
