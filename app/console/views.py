@@ -21,8 +21,13 @@ def day_name(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 
-def when(at: datetime | None, zone: tzinfo) -> str:
-    """``Tue 13 Apr 2027, 9:00 am`` in the business's zone."""
+def when(at: datetime | str | None, zone: tzinfo) -> str:
+    """``Tue 13 Apr 2027, 9:00 am`` in the business's zone (an ISO string is read first)."""
+    if isinstance(at, str):
+        try:
+            at = datetime.fromisoformat(at)
+        except ValueError:
+            return at
     if at is None:
         return ""
     return f"{day_name(at.astimezone(zone).date())}, {clock(at, zone)}"

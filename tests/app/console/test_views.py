@@ -39,3 +39,7 @@ def test_a_chart_has_a_bar_per_value_with_its_number_on_hover_and_escapes_labels
     assert svg.count("<rect") == 2 and "<title>Tue: 4</title>" in svg
     assert "<b>" not in svg and "&lt;b&gt;" in svg
     assert 'height="140.0"' in svg or 'height="140"' in svg  # the tallest bar fills the chart
+
+
+def test_an_instant_from_the_database_as_text_reads_in_the_business_zone() -> None:
+    assert when("2027-03-10T14:00:00+00:00", NEW_YORK) == "Wed 10 Mar 2027, 9:00 am"
