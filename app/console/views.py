@@ -25,12 +25,14 @@ def when(at: datetime | str | None, zone: tzinfo) -> str:
     """``Tue 13 Apr 2027, 9:00 am`` in the business's zone (an ISO string is read first)."""
     if isinstance(at, str):
         try:
-            at = datetime.fromisoformat(at)
+            instant = datetime.fromisoformat(at)
         except ValueError:
             return at
-    if at is None:
+    elif at is None:
         return ""
-    return f"{day_name(at.astimezone(zone).date())}, {clock(at, zone)}"
+    else:
+        instant = at
+    return f"{day_name(instant.astimezone(zone).date())}, {clock(instant, zone)}"
 
 
 def masked(phone: str | None) -> str:
