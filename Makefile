@@ -28,7 +28,9 @@ $(STAMP): pyproject.toml uv.lock scripts/venv.sh
 install: $(STAMP) ## Create .venv and install the project with its dev tools
 
 run: $(STAMP) ## Serve on http://127.0.0.1:8000 with embedded Postgres and a local calendar
-	@$(WITH_ENV) ALLOW_UNSIGNED_WEBHOOKS=$${ALLOW_UNSIGNED_WEBHOOKS:-true} $(BIN)/python -m app
+	@$(WITH_ENV) if [ -z "$${OPERATOR_API_KEY:-}" ]; then export OPERATOR_API_KEY=demo-operator-key; \
+	  echo "Console: http://$${HOST:-127.0.0.1}:$${PORT:-8000}/console (demo operator key: demo-operator-key)"; fi; \
+	  ALLOW_UNSIGNED_WEBHOOKS=$${ALLOW_UNSIGNED_WEBHOOKS:-true} $(BIN)/python -m app
 
 chat: $(STAMP) ## Be the caller in a terminal: typed lines become the agent's tool calls
 	@$(WITH_ENV) ALLOW_UNSIGNED_WEBHOOKS=$${ALLOW_UNSIGNED_WEBHOOKS:-true} $(BIN)/python -m app.chat

@@ -127,6 +127,9 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             log.info(
                 "app.started",
                 url=f"http://{settings.host}:{settings.port}",
+                console=f"http://{settings.host}:{settings.port}/console"
+                if settings.operator_api_key
+                else "off (set OPERATOR_API_KEY)",
                 business=business.id,
                 database=db.kind,
                 calendar="google" if settings.google_calendar_ids else "local",
