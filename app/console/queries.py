@@ -89,14 +89,19 @@ async def recent_calls(
     """The newest calls (before ``before``, for paging), with outcome and appointments."""
     rows = await pool.fetch(  # CALL_OUTCOME is a constant: no input reaches the SQL text
         f"""
-        select c.call_id, c.from_number, coalesce(c.started_at, c.created_at) as at,
-               c.duration_ms, {CALL_OUTCOME} as outcome,
+        with recent as (
+            select call_id, from_number, coalesce(started_at, created_at) as at, created_at,
+                   duration_ms, disconnection_reason, ended_at
+            from calls
+            where business_id = $1 and ($2::timestamptz is null or created_at < $2)
+            order by created_at desc
+            limit $3
+        )
+        select c.call_id, c.from_number, c.at, c.duration_ms, {CALL_OUTCOME} as outcome,
                array_remove(array_agg(distinct t.appointment_id), null) as appointment_ids
-        from calls c left join tool_calls t on t.call_id = c.call_id
-        where c.business_id = $1 and ($2::timestamptz is null or c.created_at < $2)
-        group by c.call_id
+        from recent c left join tool_calls t on t.call_id = c.call_id
+        group by c.call_id, c.from_number, c.at, c.created_at, c.duration_ms
         order by c.created_at desc
-        limit $3
         """,  # noqa: S608
         business_id,
         before,
