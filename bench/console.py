@@ -19,6 +19,7 @@ import sys
 import tempfile
 from contextlib import closing
 from datetime import UTC, datetime, time, timedelta
+from functools import partial
 from pathlib import Path
 from time import sleep
 
@@ -55,7 +56,7 @@ async def seed(database_url: str) -> tuple[str, str, str]:
             business.id,
             member.calendar_id,
         )
-    rows = []
+    rows: list[tuple[object, ...]] = []
     day = today - timedelta(days=30)
     while len(rows) < APPOINTMENTS:
         for member in business.team:
@@ -84,7 +85,8 @@ async def seed(database_url: str) -> tuple[str, str, str]:
         rows[:APPOINTMENTS],
     )
     now = datetime.now(UTC)
-    calls, tools = [], []
+    calls: list[tuple[object, ...]] = []
+    tools: list[tuple[object, ...]] = []
     for i in range(CALLS):
         at = now - timedelta(minutes=rng.randrange(30 * 24 * 60))
         call_id = f"call_bench_{i}"
@@ -119,6 +121,10 @@ async def seed(database_url: str) -> tuple[str, str, str]:
     return today.isoformat(), "apt_bench_1000", "call_bench_1000"
 
 
+def read(client: httpx.Client, path: str) -> None:
+    client.get(path).raise_for_status()
+
+
 def signed_in(base: str) -> httpx.Client:
     client = httpx.Client(base_url=base, timeout=30)
     form = client.get("/console/login").text
@@ -129,9 +135,26 @@ def signed_in(base: str) -> httpx.Client:
     return client
 
 
+def screenshot(base: str, path: str, to: Path) -> None:
+    """The day view at laptop width in Debian's Chromium (docs/console-day.png)."""
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 (only with --screenshot)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
+        page = browser.new_page(base_url=base, viewport={"width": 1280, "height": 800})
+        page.goto("/console/login")
+        page.get_by_label("Operator key").fill(KEY)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url("**/console")
+        page.goto(path)
+        page.screenshot(path=to, clip={"x": 0, "y": 0, "width": 1280, "height": 800})
+        browser.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--screenshot", type=Path, help="also save the day view as a PNG here")
     options = parser.parse_args()
     database_url = asyncio.run(fresh_database("frontdesk_bench_console"))
     port, bare_port = free_port(), free_port()
@@ -177,11 +200,11 @@ def main() -> None:
             with closing(signed_in(base)) as client:
                 for name, path in pages.items():
                     client.get(path).raise_for_status()  # warm
-                    samples = time_ms(
-                        lambda p=path: client.get(p).raise_for_status(), options.repeat
-                    )
+                    samples = time_ms(partial(read, client, path), options.repeat)
                     ratio = statistics.median(samples) / floor_ms
                     print(f"{name:12s} {summary(samples)}  ({ratio:.1f}x the bare page)")
+            if options.screenshot:
+                screenshot(base, pages["day"], options.screenshot)
         finally:
             for process in (server, floor):
                 process.terminate()
