@@ -74,6 +74,7 @@ async def insights(request: Request[Any, Any, Any], frontdesk: Frontdesk) -> Tem
     ]
     hours = await figures.busiest_hours(pool, business.id, since, zone)
     by_hour = [Bar(f"{h}:00", hours.get(h, 0)) for h in range(24)]
+    latency = await figures.tool_latency(pool, business.id, since)
     total_calls = sum(c for c, _ in per_day.values())
     total_booked = sum(b for _, b in per_day.values())
     return page(
@@ -89,5 +90,13 @@ async def insights(request: Request[Any, Any, Any], frontdesk: Frontdesk) -> Tem
         hours=by_hour,
         total_calls=total_calls,
         total_booked=total_booked,
-        latency=await figures.tool_latency(pool, business.id, since),
+        latency=latency,
+        latency_chart=bar_chart(
+            [
+                Bar(f"{t['tool']} {q}", float(t[q]), f"{t['tool']} {q}: {float(t[q]):.0f} ms")
+                for t in latency
+                for q in ("p50", "p95")
+            ],
+            title="Tool latency p50 and p95, ms",
+        ),
     )

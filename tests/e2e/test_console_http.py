@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
 
 import asyncpg
 import httpx
 import pytest
 
-from tests.e2e.conftest import OPERATOR_KEY, RetellClient, retell_call
+from tests.e2e.conftest import OPERATOR_KEY, RetellClient, retell_call, running, settings_for
 
 CSRF = re.compile(r'name="_csrf" value="([^"]+)"')
 
@@ -128,4 +130,16 @@ def test_every_page_renders(console: httpx.Client, retell: RetellClient) -> None
     ):
         answer = console.get(path)
         assert answer.status_code == 200, (path, answer.text[:500])
-    assert "<svg" in console.get("/console/insights").text
+    insights = console.get("/console/insights").text
+    assert insights.count("<svg") == 4  # calls, conversion, hours, tool latency
+
+
+def test_wrong_keys_are_rate_limited_per_source(database_url: str, tmp_path: Path) -> None:
+    settings = replace(settings_for(database_url, tmp_path), refused_limit_per_minute=3)
+    with running(settings) as url, httpx.Client(base_url=url) as client:
+        form = token(client.get("/console/login"))
+        codes = [
+            client.post("/console/login", data={"key": f"wrong-{i}", "_csrf": form}).status_code
+            for i in range(5)
+        ]
+        assert codes == [401, 401, 401, 429, 429]
