@@ -36,6 +36,7 @@ class CallRecords(Protocol):
         outcome: str,
         duration_ms: float,
         appointment_id: str | None,
+        arguments: dict[str, str] | None = None,
     ) -> None: ...
 
     async def caller(
@@ -62,6 +63,8 @@ class Journal:
         outcome: str,
         duration_ms: float,
         appointment_id: str | None,
+        *,
+        arguments: dict[str, str] | None = None,
     ) -> None:
         self._spawn(
             self.records.record_tool_call(
@@ -71,6 +74,7 @@ class Journal:
                 outcome=outcome,
                 duration_ms=duration_ms,
                 appointment_id=appointment_id,
+                arguments=arguments,
             )
         )
 

@@ -44,7 +44,14 @@ def record(
         **trace,
     )
     if journal is not None:
-        journal.tool_call(call.call_id, name, outcome, elapsed, trace.get("appointment_id"))
+        journal.tool_call(
+            call.call_id,
+            name,
+            outcome,
+            elapsed,
+            trace.get("appointment_id"),
+            arguments=asked(raw_args) or None,
+        )
 
 
 def traced(reply: dict[str, Any]) -> dict[str, Any]:

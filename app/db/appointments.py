@@ -230,15 +230,17 @@ class PostgresAppointmentStore:
         outcome: str,
         duration_ms: float,
         appointment_id: str | None,
+        arguments: dict[str, str] | None = None,
     ) -> None:
         await self._value(
-            "select fd_record_tool_call($1, $2, $3, $4, $5, $6)",
+            "select fd_record_tool_call($1, $2, $3, $4, $5, $6, $7::jsonb)",
             business_id,
             call_id,
             tool,
             outcome,
             duration_ms,
             appointment_id,
+            arguments or None,
         )
 
     async def caller(

@@ -258,6 +258,7 @@ class SupabaseAppointmentStore:
         outcome: str,
         duration_ms: float,
         appointment_id: str | None,
+        arguments: dict[str, str] | None = None,
     ) -> None:
         await self.call(
             "fd_record_tool_call",
@@ -268,6 +269,7 @@ class SupabaseAppointmentStore:
                 "p_outcome": outcome,
                 "p_duration_ms": duration_ms,
                 "p_appointment_id": appointment_id,
+                "p_arguments": arguments or None,
             },
         )
 

@@ -158,6 +158,7 @@ def test_a_webhook_booking_is_seen_under_its_person_traced_and_cancelled_from_th
     page.wait_for_url(f"**/console/appointments/{appointment_id}")
     tools = page.locator("tr.tool-call").all_inner_texts()
     assert any("book_appointment" in t and "ok" in t for t in tools)
+    assert any(f"slot_id: {found['slots'][0]['slot_id']}" in t for t in tools)  # what it asked
     assert any("find_slots" in t for t in tools) is False  # another call: not this one's trace
     page.screenshot(path=tmp_path / "appointment.png", full_page=True)
     page.get_by_role("link", name="Cancel appointment…").click()

@@ -93,6 +93,7 @@ def book_see_and_cancel(retell: RetellClient, console: httpx.Client) -> str:
     assert "0123" not in day.text  # the number is masked
     page = console.get(f"/console/appointments/{appointment_id}")
     assert "book_appointment" in page.text and "call_console" in page.text
+    assert "start: 2027-04-13T09:00" in page.text  # what the tool call asked for
     confirm = console.get(f"/console/appointments/{appointment_id}/cancel")
     assert "Yes, cancel it" in confirm.text
     done = console.post(
