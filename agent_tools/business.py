@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from agent_tools.basics import OpenRange, loose, slugify
+from agent_tools.handoff import Handoff
 from agent_tools.phrases import END, Conventions
 from agent_tools.staff import Room, StaffMember
 
@@ -70,6 +71,15 @@ class Contact:
 
 
 @dataclass(frozen=True, slots=True)
+class WebhookTarget:
+    """Where the business's other systems hear of every change, and the environment variable
+    holding the secret that signs what is sent (never the secret itself)."""
+
+    url: str
+    secret_env: str = "FRONTDESK_WEBHOOK_SECRET"  # noqa: S105 - a variable's name, not a secret
+
+
+@dataclass(frozen=True, slots=True)
 class Business:
     id: str
     name: str
@@ -88,6 +98,8 @@ class Business:
     faqs: tuple[Faq, ...] = ()
     staff: tuple[StaffMember, ...] = ()  # empty: the business calendar is the one member
     rooms: tuple[Room, ...] = ()
+    webhook: WebhookTarget | None = None
+    handoff: Handoff | None = None  # where a caller asking for a person is transferred
 
     @property
     def team(self) -> tuple[StaffMember, ...]:
@@ -115,6 +127,14 @@ class Business:
     def member(self, staff_id: str | None) -> StaffMember | None:
         """The member an appointment belongs to (None: the implicit one, for no staff)."""
         return next((m for m in self.team if m.id == (staff_id or "")), None)
+
+    def transfers_at(self, now: datetime) -> bool:
+        """Whether a caller can be handed to a person at the instant ``now``: a transfer
+        number is set and someone answers it then (its hours, else the business's)."""
+        if self.handoff is None:
+            return False
+        local = now.astimezone(self.timezone)
+        return self.handoff.answered_at(local, self.hours_on(local.date()))
 
     def room_for(self, service: Service) -> Room | None:
         return next((room for room in self.rooms if room.needed_for(service)), None)

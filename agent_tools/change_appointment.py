@@ -18,14 +18,7 @@ from agent_tools.calendar_event import calendar_event
 from agent_tools.errors import CalendarUnavailable, InvalidArguments
 from agent_tools.offers import choose_staff, parse_slot_id, refusal
 from agent_tools.ownership import not_found, owner_of
-from agent_tools.ports import (
-    Appointment,
-    AppointmentStore,
-    CallContext,
-    Deps,
-    Placement,
-    SlotConflictError,
-)
+from agent_tools.ports import Appointment, CallContext, Deps, Placement, SlotConflictError
 from agent_tools.search import Spot, open_search
 from agent_tools.staff import StaffMember, says_anyone
 from agent_tools.staffing import fairest_spots
@@ -209,19 +202,6 @@ async def cancel_appointment(
     business = deps.business
     current = await _owned(args, call, deps)
     today = business.today(deps.clock())
-    cancelled = await withdraw(current, args.reason or "cancelled by caller", deps)
-    shown = appointment_out(cancelled or current, business, today)
-    return ChangeReply(
-        message=f"Your {current.service} {speech.on(shown.spoken)} is cancelled.", appointment=shown
-    )
-
-
-async def withdraw(
-    current: Appointment, reason: str, deps: Deps, recorded_by: AppointmentStore | None = None
-) -> Appointment | None:
-    """The cancel path: the calendar event goes first (the row marked unsynced meanwhile, so
-    the reconciler finishes a cancel cut short), then the row is cancelled, through
-    ``recorded_by`` when the change is to be recorded as someone's (an operator's)."""
     await deps.store.mark_unsynced(current.appointment_id)
     try:
         await deps.calendar.delete_event(current.calendar_id, current.calendar_event_id or "")
@@ -230,8 +210,13 @@ async def withdraw(
             "I couldn't reach the calendar, so your appointment is not cancelled yet. "
             "Shall I try again?"
         ) from None
-    store = recorded_by or deps.store
-    return await store.cancel(current.appointment_id, reason, calendar_clean=True)
+    cancelled = await deps.store.cancel(
+        current.appointment_id, args.reason or "cancelled by caller", calendar_clean=True
+    )
+    shown = appointment_out(cancelled or current, business, today)
+    return ChangeReply(
+        message=f"Your {current.service} {speech.on(shown.spoken)} is cancelled.", appointment=shown
+    )
 
 
 def _new_start(

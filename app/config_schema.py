@@ -51,6 +51,8 @@ SCHEMA: Mapping[str, frozenset[str] | list[frozenset[str]]] = {
     "staff": [STAFF_KEYS],
     "rooms": [ROOM_KEYS],
     "calendar": frozenset({"id"}),
+    "webhooks": frozenset({"url", "secret_env"}),
+    "handoff": frozenset({"transfer_number", "hours"}),
     "conventions": frozenset({"date_order", "next_weekday"}),
     "day_parts": frozenset(Conventions().day_parts),
 }

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
+import httpx
 import structlog
 from google.auth.credentials import Credentials
 from google.auth.exceptions import GoogleAuthError
@@ -24,15 +25,18 @@ from agent_tools.ports import Deps
 from app import reconciler, unexpected
 from app.business_config import load_business
 from app.config_schema import zone_warning
-from app.console.router import console_router, console_static, template_config
+from app.console import routes as console
 from app.db import supabase_store
 from app.db.appointments import PostgresAppointmentStore, create_pool
 from app.db.calendar_mirror import PostgresMirror
+from app.db.change_feed import ChangeFeed
 from app.db.embedded import start_embedded_postgres
 from app.db.history import STAFF, acting_as
+from app.db.messages import SqlMessageDesk
 from app.db.migrations import apply_migrations
 from app.db.operator_records import OperatorRecords
 from app.db.phone_backfill import normalise_stored_phones
+from app.db.span_cache import SpanCache
 from app.db.supabase_store import SupabaseAppointmentStore
 from app.google_channels import PushChannels
 from app.google_sync import GoogleSync
@@ -46,6 +50,7 @@ from app.journal import Journal
 from app.limits import request_limits
 from app.metrics import COMPONENTS
 from app.middleware import request_context
+from app.outbox.deliver import Deliverer
 from app.rate_limit import RateLimiter, trusted_networks
 from app.replay import SeenSignatures
 from app.routes import google as google_routes
@@ -84,7 +89,10 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             channels = _push_channels(google_sync, settings)
             fast = _fast_tier(settings)
             stack.push_async_callback(fast.aclose)
-            deps = Deps(business=business, calendar=calendar, store=db.store, clock=clock)
+            desk = SqlMessageDesk(db.operator_records)
+            deps = Deps(
+                business=business, calendar=calendar, store=db.store, clock=clock, messages=desk
+            )
             journal = Journal(db.store, business.id)
             stack.push_async_callback(journal.drain)
             seen = SeenSignatures(
@@ -114,6 +122,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             )
             if google_sync is not None:
                 _start_google_sync(google_sync, channels, settings, stack)
+            _background(stack, _outbox(db, stack).run_forever(settings.outbox_every_seconds))
             _background(
                 stack,
                 reconciler.run_forever(
@@ -127,9 +136,6 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             log.info(
                 "app.started",
                 url=f"http://{settings.host}:{settings.port}",
-                console=f"http://{settings.host}:{settings.port}/console"
-                if settings.operator_api_key
-                else "off (set OPERATOR_API_KEY)",
                 business=business.id,
                 database=db.kind,
                 calendar="google" if settings.google_calendar_ids else "local",
@@ -153,10 +159,10 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             health.openapi,
             health.live,
             health.ready,
-            console_router(settings),
-            console_static(),
+            console.ROUTER,
+            console.STATIC,
         ],
-        template_config=template_config(),
+        template_config=console.TEMPLATES,
         lifespan=[lifespan],
         exception_handlers=unexpected.HANDLERS,
         logging_config=None,  # app.logging configures logging; Litestar's default logs at INFO
@@ -175,6 +181,7 @@ class _Database:
     store: PostgresAppointmentStore | SupabaseAppointmentStore
     durable: DurableTier
     operator_records: OperatorRecords
+    cache: SpanCache | None = None
 
 
 async def _open_database(
@@ -202,13 +209,26 @@ async def _open_database(
         await apply_migrations(connection, settings.migrations_dir)
         await normalise_stored_phones(connection, business.id, business.country)
     kind = "postgres" if settings.database_url else "embedded"
+    cache = await _span_cache(settings, url, stack)
     return _Database(
         kind,
         pool,
-        PostgresAppointmentStore(pool),
+        PostgresAppointmentStore(pool, cache),
         PostgresRecords(pool),
         OperatorRecords.over_pool(pool),
+        cache,
     )
+
+
+async def _span_cache(settings: Settings, url: str, stack: AsyncExitStack) -> SpanCache | None:
+    """Busy time kept in memory between changes, told of them by Postgres (LISTEN). Not behind
+    a pooler in transaction mode (STATEMENT_CACHE=false), which does not deliver them."""
+    if not settings.statement_cache:
+        return None
+    feed = ChangeFeed(url)
+    await feed.start()
+    stack.push_async_callback(feed.aclose)
+    return SpanCache(feed)
 
 
 def _google_credentials(settings: Settings) -> Credentials | None:
@@ -245,7 +265,7 @@ async def _open_calendar(
     if db.pool is None:  # the mirror and push need a direct database connection
         return business, google, None
     pool = db.pool
-    mirror = PostgresMirror(pool, business.id, settings.google_mirror_fresh_seconds)
+    mirror = PostgresMirror(pool, business.id, settings.google_mirror_fresh_seconds, db.cache)
     google.mirror = mirror
     return (
         business,
@@ -288,6 +308,13 @@ def _start_google_sync(
         _background(stack, channels.keep_open())
     stack.push_async_callback(sync.drain)
     _background(stack, sync.poll_forever(settings.google_poll_seconds))
+
+
+def _outbox(db: _Database, stack: AsyncExitStack) -> Deliverer:
+    """The sends of every instance's changes, delivered by whichever instance is free."""
+    http = httpx.AsyncClient(timeout=10.0, follow_redirects=False)
+    stack.push_async_callback(http.aclose)
+    return Deliverer(db.operator_records, http)
 
 
 def _background(stack: AsyncExitStack, work: Any) -> None:

@@ -29,7 +29,8 @@ def record(
 ) -> None:
     """The metrics, the ``tool.call`` log line and the journal's row for one answered call."""
     elapsed = round((time.perf_counter() - began) * 1000, 2)
-    trace = {**asked(raw_args), **traced(reply)}
+    question = asked(raw_args)
+    trace = {**question, **traced(reply)}
     outcome = str(trace.pop("outcome"))
     known = name if name in TOOLS else "unknown"
     metrics.TOOL_CALLS.labels(known, outcome).inc()
@@ -45,12 +46,7 @@ def record(
     )
     if journal is not None:
         journal.tool_call(
-            call.call_id,
-            name,
-            outcome,
-            elapsed,
-            trace.get("appointment_id"),
-            arguments=asked(raw_args) or None,
+            call.call_id, name, outcome, elapsed, trace.get("appointment_id"), arguments=question
         )
 
 
@@ -76,7 +72,7 @@ def traced(reply: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
-_ASKED = ("appointment_id", "service", "start", "slot_id", "when")
+_ASKED = ("appointment_id", "service", "start", "slot_id", "when", "staff")
 
 
 def asked(raw_args: Any) -> dict[str, str]:

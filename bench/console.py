@@ -1,9 +1,8 @@
-"""The console's pages with 2,000 appointments and 5,000 calls in the database: the median
-time per page (signed in, over a kept-alive connection), next to a bare Litestar template page
-(bench/console_bare.py) served the same way in the same run.
+"""The operator console's pages with a busy history: 2,000 appointments (three staff) and 5,000
+calls with their tool calls, each page timed over a kept-alive, signed-in connection, next to
+the same server's /health/live measured in the same run (the framework's floor).
 
-    python -m bench.console [--repeat 30]
-    Needs Postgres on 127.0.0.1:5432 (or BENCH_ADMIN_DATABASE_URL); makes `frontdesk_bench_console`.
+    python -m bench.console [--samples 50]
 """
 
 from __future__ import annotations
@@ -11,204 +10,154 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import random
 import re
 import statistics
 import subprocess
 import sys
 import tempfile
-from contextlib import closing
-from datetime import UTC, datetime, time, timedelta
-from functools import partial
+import time
 from pathlib import Path
-from time import sleep
 
 import asyncpg
 import httpx
 
-from app.business_config import load_business
 from bench.booking import fresh_database
-from bench.stats import machine, summary, time_ms
+from bench.stats import machine, summary
 from bench.webhook import free_port, wait_ready
 
-DEMO = Path(__file__).parent.parent / "config" / "demo-business.toml"
+CLINIC = str(Path(__file__).parent.parent / "tests" / "fixtures" / "clinic.toml")
 KEY = "bench-operator-key"
-APPOINTMENTS = 2000
-CALLS = 5000
+CALENDARS = [
+    ("maya", "maya@clinic.test"),
+    ("sam-okafor", "sam@clinic.test"),
+    ("lena-ruiz", "lena@clinic.test"),
+]
+
+CALENDARS_SQL = """
+insert into calendars (business_id, external_id)
+select 'test-clinic', c from unnest($1::text[]) c on conflict do nothing
+"""
+
+# 2,000 appointments, 30 a day over the coming 67 days, ten per person a day, every tenth
+# cancelled; each made by a call.
+APPOINTMENTS_SQL = """
+insert into appointments (id, business_id, calendar_id, staff_id, service, starts_at, ends_at,
+                          blocked, status, customer_name, customer_phone, call_id,
+                          calendar_event_id, calendar_synced)
+select 'apt_bench' || i, 'test-clinic',
+       (select id from calendars where business_id = 'test-clinic'
+                                   and external_id = ($1::text[])[1 + i % 3]),
+       ($2::text[])[1 + i % 3], 'Checkup', s, s + interval '30 minutes',
+       tstzrange(s, s + interval '30 minutes'),
+       case when i % 10 = 0 then 'cancelled' else 'booked' end,
+       'Caller ' || i, '+1415555' || lpad((i % 10000)::text, 4, '0'), 'call_bench' || i,
+       'fdbench' || i, true
+from generate_series(0, 1999) i,
+     lateral (select ((date_trunc('day', now() at time zone 'America/New_York')
+                       + make_interval(days => i / 30, hours => 9, mins => 30 * ((i / 3) % 10)))
+                      at time zone 'America/New_York') as s) slot
+"""
+
+# 5,000 calls over the last 24 days, each with a search and a booking attempt.
+CALLS_SQL = """
+insert into calls (call_id, business_id, from_number, started_at, duration_ms,
+                   disconnection_reason)
+select 'call_bench' || i, 'test-clinic', '+1415555' || lpad((i % 10000)::text, 4, '0'),
+       now() - make_interval(mins => 7 * i), 60000 + i, 'user_hangup'
+from generate_series(0, 4999) i
+"""
+
+TOOL_CALLS_SQL = """
+insert into tool_calls (call_id, business_id, tool, outcome, duration_ms, appointment_id,
+                        created_at)
+select 'call_bench' || i, 'test-clinic', t.tool, t.outcome, 3 + (i % 17), t.apt,
+       now() - make_interval(mins => 7 * i)
+from generate_series(0, 4999) i,
+     lateral (values ('find_slots', 'ok', null),
+                     ('book_appointment', case when i % 3 = 0 then 'ok' else 'slot_taken' end,
+                      case when i < 2000 then 'apt_bench' || i end)) t(tool, outcome, apt)
+"""
 
 
-async def seed(database_url: str) -> tuple[str, str, str]:
-    """2,000 booked appointments over 60 days around today (12 a day per person, 30 minutes
-    each) and 5,000 calls over the last 30 days with their tool calls. Returns the busiest
-    day, an appointment and a call."""
-    business = load_business(DEMO)
-    zone = business.timezone
-    today = datetime.now(UTC).astimezone(zone).date()
+async def seed(database_url: str) -> None:
+    calendars = [c for _, c in CALENDARS]
+    staff = [s for s, _ in CALENDARS]
     connection = await asyncpg.connect(database_url)
-    rng = random.Random(14)
-    calendars = {}
-    for member in business.team:
-        calendars[member.id] = await connection.fetchval(
-            "insert into calendars (business_id, external_id) values ($1, $2)"
-            " on conflict (business_id, external_id)"
-            " do update set external_id = excluded.external_id"
-            " returning id",
-            business.id,
-            member.calendar_id,
-        )
-    rows: list[tuple[object, ...]] = []
-    day = today - timedelta(days=30)
-    while len(rows) < APPOINTMENTS:
-        for member in business.team:
-            for slot in range(12):
-                start = datetime.combine(day, time(8), tzinfo=zone) + timedelta(minutes=30 * slot)
-                n = len(rows)
-                rows.append(
-                    (
-                        f"apt_bench_{n}",
-                        business.id,
-                        calendars[member.id],
-                        "Checkup",
-                        start,
-                        start + timedelta(minutes=30),
-                        f"Customer {n}",
-                        f"+1415555{n % 10000:04d}",
-                        f"call_bench_{n}",
-                        None if member.implicit else member.id,
-                    )
-                )
-        day += timedelta(days=1)
-    await connection.executemany(
-        """insert into appointments (id, business_id, calendar_id, service, starts_at, ends_at,
-               blocked, status, customer_name, customer_phone, call_id, staff_id, calendar_synced)
-           values ($1, $2, $3, $4, $5, $6, tstzrange($5, $6), 'booked', $7, $8, $9, $10, true)""",
-        rows[:APPOINTMENTS],
-    )
-    now = datetime.now(UTC)
-    calls: list[tuple[object, ...]] = []
-    tools: list[tuple[object, ...]] = []
-    for i in range(CALLS):
-        at = now - timedelta(minutes=rng.randrange(30 * 24 * 60))
-        call_id = f"call_bench_{i}"
-        calls.append(
-            (call_id, business.id, f"+1415555{i % 10000:04d}", at, rng.randrange(20_000, 300_000))
-        )
-        tools.append((call_id, business.id, "find_slots", "ok", rng.uniform(5, 80), None, at))
-        if i < APPOINTMENTS:
-            tools.append(
-                (
-                    call_id,
-                    business.id,
-                    "book_appointment",
-                    "ok",
-                    rng.uniform(20, 200),
-                    f"apt_bench_{i}",
-                    at,
-                )
-            )
-    await connection.executemany(
-        "insert into calls (call_id, business_id, from_number, started_at, created_at, duration_ms)"
-        " values ($1, $2, $3, $4, $4, $5)",
-        calls,
-    )
-    await connection.executemany(
-        "insert into tool_calls (call_id, business_id, tool, outcome, duration_ms, appointment_id,"
-        " created_at) values ($1, $2, $3, $4, $5, $6, $7)",
-        tools,
-    )
-    await connection.execute("analyze")
-    await connection.close()
-    return today.isoformat(), "apt_bench_1000", "call_bench_1000"
+    try:
+        async with connection.transaction():
+            await connection.execute(CALENDARS_SQL, calendars)
+            await connection.execute(APPOINTMENTS_SQL, calendars, staff)
+            await connection.execute(CALLS_SQL)
+            await connection.execute(TOOL_CALLS_SQL)
+    finally:
+        await connection.close()
 
 
-def read(client: httpx.Client, path: str) -> None:
-    client.get(path).raise_for_status()
+def sign_in(client: httpx.Client) -> None:
+    page = client.get("/console/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert token is not None
+    answer = client.post("/console/login", data={"key": KEY, "csrf": token[1]})
+    assert answer.status_code == 303, answer.text
 
 
-def signed_in(base: str) -> httpx.Client:
-    client = httpx.Client(base_url=base, timeout=30)
-    form = client.get("/console/login").text
-    token = re.search(r'name="_csrf" value="([^"]+)"', form)
-    assert token, form[:300]
-    answer = client.post("/console/login", data={"key": KEY, "_csrf": token.group(1)})
-    assert answer.status_code == 303, answer.text[:300]
-    return client
-
-
-def screenshot(base: str, path: str, to: Path) -> None:
-    """The day view at laptop width in Debian's Chromium (docs/console-day.png)."""
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415 (only with --screenshot)
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
-        page = browser.new_page(base_url=base, viewport={"width": 1280, "height": 800})
-        page.goto("/console/login")
-        page.get_by_label("Operator key").fill(KEY)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url("**/console")
-        page.goto(path)
-        page.screenshot(path=to, clip={"x": 0, "y": 0, "width": 1280, "height": 800})
-        browser.close()
+def timed(client: httpx.Client, path: str, samples: int) -> list[float]:
+    for _ in range(3):
+        client.get(path).raise_for_status()
+    found = []
+    for _ in range(samples):
+        began = time.perf_counter()
+        client.get(path).raise_for_status()
+        found.append((time.perf_counter() - began) * 1000)
+    return found
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--screenshot", type=Path, help="also save the day view as a PNG here")
+    parser.add_argument("--samples", type=int, default=50)
     options = parser.parse_args()
     database_url = asyncio.run(fresh_database("frontdesk_bench_console"))
-    port, bare_port = free_port(), free_port()
+    port = free_port()
     with tempfile.TemporaryDirectory(prefix="frontdesk-bench-") as data_dir:
         env = {
             **os.environ,
-            "BUSINESS_CONFIG": str(DEMO),
+            "BUSINESS_CONFIG": CLINIC,
             "PORT": str(port),
             "DATA_DIR": data_dir,
-            "OPERATOR_API_KEY": KEY,
-            "ALLOW_UNSIGNED_WEBHOOKS": "true",
             "LOG_LEVEL": "warning",
+            "ALLOW_UNSIGNED_WEBHOOKS": "true",
             "DATABASE_URL": database_url,
-            "RECONCILE_EVERY_SECONDS": "3600",
+            "OPERATOR_API_KEY": KEY,
         }
-        base, bare = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{bare_port}"
+        env.pop("REDIS_URL", None)
         server = subprocess.Popen([sys.executable, "-m", "app"], env=env)
-        floor = subprocess.Popen([sys.executable, "-m", "bench.console_bare", str(bare_port)])
+        base = f"http://127.0.0.1:{port}"
         try:
             wait_ready(base, server)
-            day, appointment, call = asyncio.run(seed(database_url))
-            pages = {
-                "day": f"/console?date={day}",
-                "week": f"/console/week?date={day}",
-                "appointment": f"/console/appointments/{appointment}",
-                "calls": "/console/calls",
-                "call": f"/console/calls/{call}",
-                "health": "/console/health",
-                "insights": "/console/insights",
-            }
-            with httpx.Client(base_url=bare, timeout=30) as plain:
-                for _ in range(50):
-                    try:
-                        plain.get("/page")
-                        break
-                    except httpx.TransportError:
-                        sleep(0.1)
-                baseline = time_ms(lambda: plain.get("/page").raise_for_status(), options.repeat)
-            floor_ms = statistics.median(baseline)
-            print(f"machine: {machine()}")
-            print(f"{APPOINTMENTS} appointments, {CALLS} calls; {options.repeat} reads a page")
-            print(f"bare template page: {summary(baseline)}")
-            with closing(signed_in(base)) as client:
-                for name, path in pages.items():
-                    client.get(path).raise_for_status()  # warm
-                    samples = time_ms(partial(read, client, path), options.repeat)
-                    ratio = statistics.median(samples) / floor_ms
-                    print(f"{name:12s} {summary(samples)}  ({ratio:.1f}x the bare page)")
-            if options.screenshot:
-                screenshot(base, pages["day"], options.screenshot)
+            asyncio.run(seed(database_url))
+            with httpx.Client(base_url=base, timeout=20) as client:
+                sign_in(client)
+                pages = {
+                    "/health/live (floor)": "/health/live",
+                    "day (30 appointments)": "/console",
+                    "week (210)": "/console/week",
+                    "appointment": "/console/appointments/apt_bench1",
+                    "calls (200 of 5,000)": "/console/calls",
+                    "call": "/console/calls/call_bench1",
+                    "health": "/console/health",
+                    "insights (30 days)": "/console/insights",
+                }
+                results = {
+                    name: timed(client, path, options.samples) for name, path in pages.items()
+                }
         finally:
-            for process in (server, floor):
-                process.terminate()
-                process.wait(timeout=20)
+            server.terminate()
+            server.wait(timeout=20)
+    floor = statistics.median(results["/health/live (floor)"])
+    print(f"machine: {machine()}; 2,000 appointments and 5,000 calls in Postgres")
+    for name, samples in results.items():
+        ratio = statistics.median(samples) / floor
+        print(f"{name:24s} {summary(samples)}  ({ratio:.1f}x the floor)")
 
 
 if __name__ == "__main__":

@@ -1,92 +1,195 @@
-"""What every console page shares: the template response with the session's CSRF token, the
-business and its zone, and the checks that keep a page to the businesses its session sees."""
+"""The console's pages: the day (a column per person), an appointment with its history and the
+call that made it, and cancelling one (with a confirmation step). Times are the business's."""
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from litestar import Request
-from litestar.exceptions import NotFoundException, ServiceUnavailableException
-from litestar.response import Template
+from litestar import get, post
+from litestar.exceptions import NotFoundException, ValidationException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
 
-from agent_tools.business import Business
-from app.console.session import OperatorSession
+from agent_tools.ports import Appointment, AppointmentStore
+from app.console import records
+from app.console.auth import Form, Session, check_csrf
+from app.console.columns import columns
+from app.console.views import long_day, row, when_written
+from app.db.history import OPERATOR, acting_as
+from app.guards import Frontdesk
 from app.state import AppState
-
-NAV = (
-    ("day", "/console", "Day"),
-    ("week", "/console/week", "Week"),
-    ("calls", "/console/calls", "Calls"),
-    # ("messages", "/console/messages", "Messages"): arrives with the messages feature
-    ("health", "/console/health", "Health"),
-    ("insights", "/console/insights", "Insights"),
-)
-
-_IDENTIFIER = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
+from calendar_adapter.protocol import CalendarUnavailableError
 
 
-def page(
-    request: Request[Any, Any, Any],
-    frontdesk: AppState,
-    name: str,
-    *,
-    status_code: int = 200,
-    **context: Any,
-) -> Template:
-    session = OperatorSession.of(request)
+@get("/")
+async def day_page(frontdesk: Frontdesk, session: Session, date: FromQuery[str] = "") -> Template:
+    business = frontdesk.deps.business
+    day = _day(date) if date else business.today(frontdesk.deps.clock())
+    start = datetime.combine(day, time(0), tzinfo=business.timezone)
+    found = await frontdesk.journal.records.appointments_between(
+        business.id, start, start + timedelta(days=1)
+    )
     return Template(
-        template_name=f"{name}.html",
-        status_code=status_code,
+        "day.html",
         context={
-            "csrf": session.csrf if session else "",
-            "signed_in": bool(session and session.signed_in),
-            "business": frontdesk.deps.business,
-            "zone": frontdesk.deps.business.timezone,
-            "nav": NAV,
-            **context,
+            "business": business,
+            "session": session,
+            "day": day,
+            "title": long_day(day),
+            "previous": day - timedelta(days=1),
+            "next": day + timedelta(days=1),
+            "columns": [
+                {"title": c.title, "rows": [row(a, business) for a in c.appointments]}
+                for c in columns(business, found)
+            ],
         },
     )
 
 
-def seen_business(request: Request[Any, Any, Any], frontdesk: AppState) -> Business:
-    """The business the page is about, when the session may see it (else: not found)."""
+@get("/week")
+async def week_page(frontdesk: Frontdesk, session: Session, date: FromQuery[str] = "") -> Template:
+    """Monday to Sunday of the week holding ``date`` (default this week), a day per row."""
     business = frontdesk.deps.business
-    session = OperatorSession.of(request)
-    if session is None or session.scope is None or not session.scope.sees(business.id):
-        raise NotFoundException()
-    return business
-
-
-def identifier(value: str) -> str:
-    if not _IDENTIFIER.fullmatch(value):
-        raise NotFoundException()
-    return value
-
-
-def day_or_today(raw: str, business: Business, now: datetime) -> date:
-    """``YYYY-MM-DD`` when given and sensible, else today in the business's zone."""
-    try:
-        day = date.fromisoformat(raw) if raw else business.today(now)
-    except ValueError:
-        return business.today(now)
-    if not date(1900, 1, 1) <= day <= date(2199, 12, 31):
-        return business.today(now)
-    return day
-
-
-def local_span(business: Business, first: date, days: int) -> tuple[datetime, datetime]:
-    """From local midnight of ``first`` to local midnight ``days`` later (DST-proof)."""
-    zone = business.timezone
-    return (
-        datetime.combine(first, time(0), tzinfo=zone),
-        datetime.combine(first + timedelta(days=days), time(0), tzinfo=zone),
+    anchor = _day(date) if date else business.today(frontdesk.deps.clock())
+    monday = anchor - timedelta(days=anchor.weekday())
+    start = datetime.combine(monday, time(0), tzinfo=business.timezone)
+    found = await frontdesk.journal.records.appointments_between(
+        business.id, start, start + timedelta(days=7)
+    )
+    days = [
+        {
+            "day": monday + timedelta(days=n),
+            "title": long_day(monday + timedelta(days=n)),
+            "rows": [
+                row(a, business)
+                for a in sorted(found, key=lambda a: a.start)
+                if a.start.astimezone(business.timezone).date() == monday + timedelta(days=n)
+            ],
+        }
+        for n in range(7)
+    ]
+    return Template(
+        "week.html",
+        context={
+            "business": business,
+            "session": session,
+            "title": f"Week of {long_day(monday)}",
+            "days": days,
+            "previous": monday - timedelta(days=7),
+            "next": monday + timedelta(days=7),
+        },
     )
 
 
-def pool_of(frontdesk: AppState) -> Any:
-    """The console reads Postgres directly (DATABASE_URL or the embedded one)."""
+@get("/appointments/{appointment_id:str}")
+async def appointment_page(
+    frontdesk: Frontdesk, session: Session, appointment_id: FromPath[str]
+) -> Template:
+    appointment = await _appointment(frontdesk, appointment_id)
+    business = frontdesk.deps.business
+    trace: dict[str, Any] = {}
+    if appointment.call_id:
+        trace = await frontdesk.journal.records.call_trace(appointment.call_id)
+        trace["tool_calls"] = await records.tool_calls(
+            frontdesk.operator_records, business.id, appointment.call_id
+        )
+    return Template(
+        "appointment.html",
+        context={
+            "business": business,
+            "session": session,
+            "appointment": row(appointment, business),
+            "day": appointment.start.astimezone(business.timezone).date(),
+            "when": long_day(appointment.start.astimezone(business.timezone).date()),
+            "history": [
+                {**h, "when": when_written(h.get("at"), business)}
+                for h in await frontdesk.operator_records.history(appointment.appointment_id)
+            ],
+            "call": trace.get("call"),
+            "call_id": appointment.call_id,
+            "tool_calls": trace.get("tool_calls", []),
+        },
+    )
+
+
+@get("/appointments/{appointment_id:str}/cancel")
+async def cancel_page(
+    frontdesk: Frontdesk, session: Session, appointment_id: FromPath[str]
+) -> Template:
+    appointment = await _appointment(frontdesk, appointment_id)
+    business = frontdesk.deps.business
+    return Template(
+        "cancel.html",
+        context={
+            "business": business,
+            "session": session,
+            "appointment": row(appointment, business),
+            "when": long_day(appointment.start.astimezone(business.timezone).date()),
+        },
+    )
+
+
+@post("/appointments/{appointment_id:str}/cancel", status_code=303)
+async def cancel(
+    frontdesk: Frontdesk, session: Session, appointment_id: FromPath[str], data: Form
+) -> Redirect:
+    check_csrf(session, data)
+    appointment = await _appointment(frontdesk, appointment_id)
+    if appointment.status == "booked":
+        await _cancel(frontdesk, appointment)
+    return Redirect(f"/console/appointments/{appointment.appointment_id}", status_code=303)
+
+
+@post("/appointments/{appointment_id:str}/resync", status_code=303)
+async def resync(
+    frontdesk: Frontdesk, session: Session, appointment_id: FromPath[str], data: Form
+) -> Redirect:
+    """Hand the appointment to the reconciler, which makes the calendar match it again."""
+    check_csrf(session, data)
+    appointment = await _appointment(frontdesk, appointment_id)
+    await frontdesk.deps.store.mark_unsynced(appointment.appointment_id)
+    await frontdesk.operator_records.note(
+        appointment.appointment_id, "resync", OPERATOR, "asked in the console"
+    )
+    return Redirect(f"/console/appointments/{appointment.appointment_id}", status_code=303)
+
+
+async def _cancel(frontdesk: AppState, appointment: Appointment) -> None:
+    """As a caller's cancellation (the row marked out of step, the event deleted, then the row
+    cancelled), recorded in its history as the operator's."""
+    deps = frontdesk.deps
+    await deps.store.mark_unsynced(appointment.appointment_id)
+    try:
+        await deps.calendar.delete_event(
+            appointment.calendar_id, appointment.calendar_event_id or ""
+        )
+        clean = True
+    except CalendarUnavailableError:
+        clean = False  # the reconciler deletes the event once the calendar answers
     if frontdesk.pool is None:
-        raise ServiceUnavailableException("the console needs DATABASE_URL (direct Postgres)")
-    return frontdesk.pool
+        await _cancelled(deps.store, appointment, clean)
+        return
+    async with acting_as(frontdesk.pool, OPERATOR) as store:
+        await _cancelled(store, appointment, clean)
+
+
+async def _cancelled(store: AppointmentStore, appointment: Appointment, clean: bool) -> None:
+    await store.cancel(appointment.appointment_id, "cancelled in the console", calendar_clean=clean)
+
+
+async def _appointment(frontdesk: AppState, appointment_id: str) -> Appointment:
+    found = await frontdesk.deps.store.get(appointment_id[:128])
+    if found is None or found.business_id != frontdesk.deps.business.id:
+        raise NotFoundException("no such appointment")
+    return found
+
+
+def _day(raw: str) -> date:
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationException("date: expected YYYY-MM-DD") from None
+    if not date(1900, 1, 1) <= day <= date(2199, 12, 31):
+        raise ValidationException("date: expected a day between 1900 and 2199")
+    return day

@@ -1,114 +1,63 @@
-"""Who is signed in to the console: a signed, encrypted, HttpOnly, SameSite=Lax cookie that
-expires (Litestar's client-side sessions), holding an :class:`OperatorSession`.
-
-The session records which businesses its key sees (:class:`Scope`): ``OPERATOR_API_KEY`` sees
-every business; a business's own operator key (multi-business deployments) will see only its
-own, by returning a narrower scope from :func:`scope_for_key`.
-"""
+"""The console's session: a signed, expiring cookie that says who signed in and carries the
+CSRF token every form posts back. Signed with a key derived from the operator key, so every
+instance accepts it and changing the operator key signs everyone out."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import json
 import secrets
-from collections.abc import Callable
+import time
 from dataclasses import dataclass
-from typing import Any
-
-from litestar.connection import ASGIConnection
-from litestar.middleware.session.base import SessionMiddleware
-from litestar.middleware.session.client_side import ClientSideSessionBackend, CookieBackendConfig
-from litestar.types import ASGIApp
-
-from app.settings import Settings
 
 COOKIE = "fd_console"
-MAX_AGE_SECONDS = 8 * 3600  # a working day; then sign in again
+LIFETIME_SECONDS = 8 * 3600
 
 
-@dataclass(frozen=True)
-class Scope:
-    """The businesses a session may see; ``None``: every business in the deployment."""
+@dataclass(frozen=True, slots=True)
+class ConsoleSession:
+    """A signed-in operator: until when, their CSRF token, and what they may see (``"*"``: every
+    business; later a business id for a business's own key)."""
 
-    businesses: frozenset[str] | None
-
-    def sees(self, business_id: str) -> bool:
-        return self.businesses is None or business_id in self.businesses
-
-    def dump(self) -> list[str] | None:
-        return None if self.businesses is None else sorted(self.businesses)
-
-    @classmethod
-    def load(cls, raw: Any) -> Scope:
-        return cls(None if raw is None else frozenset(str(b) for b in raw))
-
-
-EVERY_BUSINESS = Scope(None)
-
-
-@dataclass(frozen=True)
-class OperatorSession:
-    """A browser's session: its CSRF token always; its scope once signed in."""
-
+    expires: int
     csrf: str
-    scope: Scope | None = None
-
-    @property
-    def signed_in(self) -> bool:
-        return self.scope is not None
+    scope: str = "*"
 
     @classmethod
-    def of(cls, connection: ASGIConnection[Any, Any, Any, Any]) -> OperatorSession | None:
-        raw = connection.scope.get("session")
-        if not isinstance(raw, dict) or not isinstance(raw.get("csrf"), str):
-            return None
-        scope = Scope.load(raw["scope"]) if raw.get("signed_in") else None
-        return cls(raw["csrf"], scope)
+    def new(cls, scope: str = "*", now: float | None = None) -> ConsoleSession:
+        issued = int(now if now is not None else time.time())
+        return cls(issued + LIFETIME_SECONDS, secrets.token_urlsafe(24), scope)
 
-    def store(self, connection: ASGIConnection[Any, Any, Any, Any]) -> None:
-        connection.set_session(
-            {
-                "csrf": self.csrf,
-                "signed_in": self.signed_in,
-                "scope": self.scope.dump() if self.scope else None,
-            }
-        )
+    def live(self, now: float | None = None) -> bool:
+        return (now if now is not None else time.time()) < self.expires
 
-    @classmethod
-    def fresh(cls, scope: Scope | None = None) -> OperatorSession:
-        return cls(secrets.token_urlsafe(32), scope)
+    def accepts(self, token: str) -> bool:
+        return bool(token) and hmac.compare_digest(token.encode(), self.csrf.encode())
 
 
-def scope_for_key(settings: Settings, given: str) -> Scope | None:
-    """The scope a sign-in key grants, or None for a wrong key (compared in constant time)."""
-    key = settings.operator_api_key
-    if key and hmac.compare_digest(given.encode(), key.encode()):
-        return EVERY_BUSINESS
-    return None
+def _key(operator_key: str) -> bytes:
+    return hashlib.sha256(b"frontdesk-console|" + operator_key.encode()).digest()
 
 
-def cookie_config(settings: Settings) -> CookieBackendConfig:
-    """The cookie is encrypted and authenticated with a key derived from OPERATOR_API_KEY:
-    rotating the operator key signs every console session out."""
-    secret = hashlib.sha256(
-        b"frontdesk-console-session\0" + (settings.operator_api_key or "").encode()
-    )
-    return CookieBackendConfig(
-        secret=secret.digest(),
-        key=COOKIE,
-        path="/console",
-        max_age=MAX_AGE_SECONDS,
-        httponly=True,
-        samesite="lax",
-        secure=(settings.public_base_url or "").startswith("https://"),
-    )
+def seal(session: ConsoleSession, operator_key: str) -> str:
+    body = base64.urlsafe_b64encode(
+        json.dumps({"e": session.expires, "c": session.csrf, "s": session.scope}).encode()
+    ).decode()
+    mac = hmac.new(_key(operator_key), body.encode(), hashlib.sha256).hexdigest()
+    return f"{body}.{mac}"
 
 
-def session_middleware(settings: Settings) -> Callable[[ASGIApp], ASGIApp]:
-    """The session middleware as a factory (a router's layers are deep-copied; a cipher is not)."""
-    config = cookie_config(settings)
-
-    def wrap(app: ASGIApp) -> ASGIApp:
-        return SessionMiddleware(app, ClientSideSessionBackend(config))
-
-    return wrap
+def unseal(value: str, operator_key: str, now: float | None = None) -> ConsoleSession | None:
+    """The session in a cookie, or None when it is missing, forged, malformed or expired."""
+    body, _, mac = value.partition(".")
+    expected = hmac.new(_key(operator_key), body.encode(), hashlib.sha256).hexdigest()
+    if not mac or not hmac.compare_digest(mac.encode(), expected.encode()):
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(body.encode()))
+        session = ConsoleSession(int(data["e"]), str(data["c"]), str(data["s"]))
+    except (ValueError, KeyError, TypeError):
+        return None
+    return session if session.live(now) else None

@@ -1,58 +1,61 @@
-"""How the console writes values for people: times in the business's zone as people write
-them ("9:30 am", "Tue 13 Apr"), phone numbers masked, durations in minutes and seconds."""
+"""How the console writes things: times in the business's zone as people write them, masked
+phone numbers, and an appointment as a row of the day."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, tzinfo
-from typing import Any
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from agent_tools import speech
+from agent_tools.business import Business
+from agent_tools.ports import Appointment
 
 
-def clock(at: datetime | None, zone: tzinfo) -> str:
-    """``9:00 am``, ``12:30 pm``: the local time of an aware instant."""
-    if at is None:
+def clock(moment: datetime, business: Business) -> str:
+    return speech.clock(moment.astimezone(business.timezone))
+
+
+def when_written(stamp: str | None, business: Business) -> str:
+    """An ISO instant from the database as people write it, in the business's zone:
+    "Mon, Nov 23, 2:49 AM"."""
+    if not stamp:
         return ""
-    local = at.astimezone(zone)
-    hour = local.hour % 12 or 12
-    return f"{hour}:{local.minute:02d} {'am' if local.hour < 12 else 'pm'}"
+    local = datetime.fromisoformat(stamp).astimezone(business.timezone)
+    return f"{local:%a, %b} {local.day}, {speech.clock(local)}"
 
 
-def day_name(day: date) -> str:
-    """``Tue 13 Apr 2027``."""
-    return f"{day:%a} {day.day} {day:%b %Y}"
-
-
-def when(at: datetime | str | None, zone: tzinfo) -> str:
-    """``Tue 13 Apr 2027, 9:00 am`` in the business's zone (an ISO string is read first)."""
-    if isinstance(at, str):
-        try:
-            instant = datetime.fromisoformat(at)
-        except ValueError:
-            return at
-    elif at is None:
-        return ""
-    else:
-        instant = at
-    return f"{day_name(instant.astimezone(zone).date())}, {clock(instant, zone)}"
+def long_day(day: date) -> str:
+    return f"{day:%A}, {day:%B} {day.day}, {day.year}"
 
 
 def masked(phone: str | None) -> str:
-    """The country code and last two digits: ``+1 ••• ••• ••23``; nothing for no number."""
+    """Enough to recognise a number, not enough to copy it: "••• 0123"."""
     if not phone:
-        return "unknown"
-    digits = phone.lstrip("+")
-    if len(digits) <= 4:
-        return "•" * len(digits)
-    return f"+{digits[0]} {'•' * (len(digits) - 3)}{digits[-2:]}"
+        return "no number"
+    return "••• " + phone[-4:]
 
 
-def seconds(duration_ms: Any) -> str:
-    """``2 min 05 s`` or ``45 s``."""
-    if duration_ms is None:
-        return ""
-    total = round(float(duration_ms) / 1000)
-    minutes, rest = divmod(total, 60)
-    return f"{minutes} min {rest:02d} s" if minutes else f"{rest} s"
+@dataclass(frozen=True, slots=True)
+class Row:
+    appointment_id: str
+    times: str
+    service: str
+    customer: str
+    phone: str
+    status: str
+    made_by: str
+    staff: str | None
 
 
-def millis(duration_ms: Any) -> str:
-    return "" if duration_ms is None else f"{float(duration_ms):.0f} ms"
+def row(appointment: Appointment, business: Business) -> Row:
+    member = business.member(appointment.staff_id)
+    return Row(
+        appointment_id=appointment.appointment_id,
+        times=f"{clock(appointment.start, business)} to {clock(appointment.end, business)}",
+        service=appointment.service,
+        customer=appointment.customer_name,
+        phone=masked(appointment.customer_phone),
+        status=appointment.status,
+        made_by="phone call" if appointment.call_id else "other",
+        staff=None if member is None or member.implicit else member.name,
+    )

@@ -108,15 +108,3 @@ async def _check(probe: Awaitable[None]) -> str:
     except Exception as exc:
         return f"error: {type(exc).__name__}"
     return "ok"
-
-
-async def database_check(state: AppState) -> str:
-    """``ok`` or ``error: <kind>``: what readiness (and the console's health page) shows."""
-    return await _check(_database(state))
-
-
-async def cache_check(state: AppState) -> str:
-    return await _check(state.idempotency.fast.ping())
-
-
-calendar_check = _calendar

@@ -132,11 +132,3 @@ async def eventually(pool: asyncpg.Pool, sql: str, *args: Any, expect: Any) -> A
         if value == expect or time.monotonic() > deadline:
             return value
         await asyncio.sleep(0.05)
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """The one line that says the console's browser tests did not run (no Chromium)."""
-    from tests.e2e.browser import SKIPPED
-
-    for line in SKIPPED:
-        terminalreporter.write_line(f"NOTICE: {line}", yellow=True, bold=True)
