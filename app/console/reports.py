@@ -135,6 +135,15 @@ async def insights_page(frontdesk: Frontdesk, session: Session) -> Template:
             "booked": int(booked),
             "conversion": f"{100 * booked / calls:.0f}%" if calls else "no calls yet",
             "latency": found["latency"],
+            "latency_chart": bars(
+                "Tool latency, p50 and p95 (ms)",
+                [
+                    Bar(f"{row['tool']} {q}", float(row[q] or 0))
+                    for row in found["latency"]
+                    for q in ("p50", "p95")
+                ],
+                unit=" ms",
+            ),
         },
     )
 

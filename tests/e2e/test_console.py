@@ -154,6 +154,8 @@ async def test_the_report_pages_show_the_calls_their_outcome_and_the_numbers(
         assert "1 call, 1 booked: 100% of calls to bookings." in insights.text
         assert "<svg" in insights.text and "Mar 10: 1 (1 booked)" in insights.text
         assert "9:00: 1 calls" in insights.text
+        assert insights.text.count("<svg") == 3  # calls per day, by hour, tool latency
+        assert re.search(r"<title>book_appointment p95: [0-9.]+ ms</title>", insights.text)
         health = client.get("/console/health")
         assert "Calendar backlog" in health.text and "<dt>Database</dt><dd>ok</dd>" in health.text
         week = client.get("/console/week?date=2027-03-11")
