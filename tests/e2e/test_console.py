@@ -4,6 +4,7 @@ same flows in a real browser: tests/e2e/test_console_browser.py."""
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -183,7 +184,8 @@ async def test_a_message_taken_in_a_call_waits_in_the_inbox_until_handled(
     taken = retell.tool(
         "take_message",
         {"name": "Grace Hopper", "message": "My filling fell out", "urgent": True},
-        call=retell_call("call_console_message"),
+        # a call id of this run's own: Redis keeps the replies of earlier runs
+        call=retell_call(f"call_console_message_{secrets.token_hex(4)}"),
     )
     retell.http.close()
     assert taken["ok"], taken
