@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import asyncpg
 import httpx
 
+from app.console.session import ConsoleSession, seal
 from tests.e2e.conftest import RetellClient, eventually, retell_call
 from tests.e2e.console_server import OPERATOR_KEY, console_server
 
@@ -199,3 +200,14 @@ async def test_a_message_taken_in_a_call_waits_in_the_inbox_until_handled(
         assert "Handled " in client.get("/console/messages").text
     row = await clean_pool.fetchrow("select handled_by, handled_at from messages")
     assert row["handled_by"] == "operator" and row["handled_at"] is not None
+
+
+def test_a_session_for_another_business_is_sent_to_sign_in(console_server: str) -> None:
+    other = seal(ConsoleSession.new("another-clinic"), OPERATOR_KEY)
+    own = seal(ConsoleSession.new("test-clinic"), OPERATOR_KEY)
+    with httpx.Client(base_url=console_server, cookies={"fd_console": other}) as client:
+        refused = client.get("/console")
+    with httpx.Client(base_url=console_server, cookies={"fd_console": own}) as client:
+        seen = client.get("/console")
+    assert (refused.status_code, refused.headers.get("location")) == (303, "/console/login")
+    assert seen.status_code == 200
