@@ -51,6 +51,7 @@ from app.limits import request_limits
 from app.metrics import COMPONENTS
 from app.middleware import request_context
 from app.outbox.deliver import Deliverer
+from app.outbox.events import channels_of
 from app.rate_limit import RateLimiter, trusted_networks
 from app.replay import SeenSignatures
 from app.routes import google as google_routes
@@ -89,6 +90,9 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             channels = _push_channels(google_sync, settings)
             fast = _fast_tier(settings)
             stack.push_async_callback(fast.aclose)
+            await db.operator_records.call(
+                "fd_set_channels", {"p_business": business.id, "p": channels_of(business)}
+            )
             desk = SqlMessageDesk(db.operator_records)
             deps = Deps(
                 business=business, calendar=calendar, store=db.store, clock=clock, messages=desk

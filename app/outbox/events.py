@@ -34,6 +34,15 @@ def message_sends(message: Message, business: Business) -> list[dict[str, Any]]:
     return sends("message.taken", message.message_id, business, data)
 
 
+def channels_of(business: Business) -> list[dict[str, Any]]:
+    """The business's channels as Postgres keeps them (``fd_set_channels``), so the history
+    trigger can write an appointment's sends with the change itself."""
+    if business.webhook is None:
+        return [{"channel": "log", "config": {}}]
+    target = business.webhook
+    return [{"channel": "webhook", "config": {"url": target.url, "secret_env": target.secret_env}}]
+
+
 def sends(
     kind: str, subject: str, business: Business, data: dict[str, Any]
 ) -> list[dict[str, Any]]:

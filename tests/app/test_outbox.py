@@ -16,12 +16,21 @@ import asyncpg
 import httpx
 import pytest
 
+from agent_tools.book_appointment import BookAppointmentArgs, book_appointment
 from agent_tools.business import Business, WebhookTarget
+from agent_tools.change_appointment import (
+    CancelAppointmentArgs,
+    RescheduleAppointmentArgs,
+    cancel_appointment,
+    reschedule_appointment,
+)
+from agent_tools.find_slots import FindSlotsArgs, find_slots
 from agent_tools.ports import CallContext, Deps
 from agent_tools.take_message import TakeMessageArgs, take_message
 from app.db.messages import SqlMessageDesk
 from app.db.operator_records import OperatorRecords
 from app.outbox.deliver import Deliverer
+from app.outbox.events import channels_of
 from app.outbox.retry import CAP, FIRST, GIVE_UP_AFTER, next_try
 from tests.fakes.serving import serving
 from tests.fakes.webhook_receiver import WebhookReceiver
@@ -39,7 +48,7 @@ def receiver() -> Iterator[tuple[WebhookReceiver, str]]:
 
 @pytest.fixture
 async def outbox_pool(clean_pool: asyncpg.Pool) -> asyncpg.Pool:
-    await clean_pool.execute("truncate messages, outbox")
+    await clean_pool.execute("truncate messages, outbox, appointment_history, business_channels")
     return clean_pool
 
 
@@ -160,3 +169,59 @@ def test_retries_start_within_five_seconds_grow_to_an_hour_and_stop_after_a_day(
     assert next_try(5, late, created, None) is None
     honoured = next_try(1, created, created, retry_after=120)
     assert honoured is not None and honoured - created >= timedelta(seconds=120)
+
+
+async def test_bookings_moves_and_cancellations_reach_the_webhook_once_each(
+    deps: Deps,
+    outbox_pool: asyncpg.Pool,
+    receiver: tuple[WebhookReceiver, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TEST_WEBHOOK_SECRET", SECRET)
+    fake, url = receiver
+    with_desk = desk_deps(deps, outbox_pool, url)
+    records = OperatorRecords.over_pool(outbox_pool)
+    await records.call(
+        "fd_set_channels",
+        {"p_business": deps.business.id, "p": channels_of(with_desk.business)},
+    )
+    found = await find_slots(FindSlotsArgs(service="Cleaning", when="2027-03-11"), CALL, with_desk)
+    booked = await book_appointment(
+        BookAppointmentArgs(name="Ada Lovelace", slot_id=found.slots[0].slot_id), CALL, with_desk
+    )
+    appointment_id = booked.appointment.appointment_id
+    await reschedule_appointment(
+        RescheduleAppointmentArgs(appointment_id=appointment_id, start="2027-03-12T10:00"),
+        CALL,
+        with_desk,
+    )
+    await cancel_appointment(CancelAppointmentArgs(appointment_id=appointment_id), CALL, with_desk)
+    async with httpx.AsyncClient() as http:
+        deliverer = Deliverer(records, http)
+        while await deliverer.deliver_due():
+            pass
+    events = [json.loads(body) for body in fake.accepted.values()]
+    assert [e["type"] for e in events] == [
+        "appointment.booked",
+        "appointment.rescheduled",
+        "appointment.cancelled",
+    ]
+    assert {e["data"]["appointment_id"] for e in events} == {appointment_id}
+    moved = events[1]["data"]
+    assert moved["starts_at"].startswith("2027-03-12T15:00") and moved["by"] == "caller"
+    assert len(fake.deliveries) == 3
+
+
+async def test_without_a_webhook_the_appointment_events_are_only_logged(
+    deps: Deps, outbox_pool: asyncpg.Pool
+) -> None:
+    records = OperatorRecords.over_pool(outbox_pool)
+    await records.call(
+        "fd_set_channels", {"p_business": deps.business.id, "p": channels_of(deps.business)}
+    )
+    found = await find_slots(FindSlotsArgs(service="Cleaning", when="2027-03-11"), CALL, deps)
+    await book_appointment(
+        BookAppointmentArgs(name="Ada Lovelace", slot_id=found.slots[0].slot_id), CALL, deps
+    )
+    channels = await outbox_pool.fetch("select channel, kind from outbox")
+    assert [tuple(c) for c in channels] == [("log", "appointment.booked")]
