@@ -80,6 +80,15 @@ class WebhookTarget:
 
 
 @dataclass(frozen=True, slots=True)
+class Notify:
+    """Who hears of what by text: the owner of each message, the caller of their booking."""
+
+    owner_phone: str | None = None  # E.164
+    sms_confirmations: bool = False
+    reminder_hours: tuple[int, ...] = ()  # texted this many elapsed hours before each visit
+
+
+@dataclass(frozen=True, slots=True)
 class Business:
     id: str
     name: str
@@ -100,6 +109,7 @@ class Business:
     rooms: tuple[Room, ...] = ()
     webhook: WebhookTarget | None = None
     handoff: Handoff | None = None  # where a caller asking for a person is transferred
+    notify: Notify = field(default_factory=Notify)
 
     @property
     def team(self) -> tuple[StaffMember, ...]:

@@ -32,7 +32,7 @@ from agent_tools.phones import COUNTRIES, InvalidPhone, normalise
 from agent_tools.phrases import Conventions
 from app import config_fields as read
 from app.config_schema import check_known_keys
-from app.handoff_config import read_handoff, read_webhook
+from app.handoff_config import read_handoff, read_notify, read_webhook
 from app.settings import Settings
 from app.staff_config import read_rooms, read_staff
 
@@ -78,6 +78,7 @@ def business_from_mapping(data: Mapping[str, Any]) -> Business:
         rooms=read_rooms(read.tables(data, "rooms"), services),
         webhook=read_webhook(read.table(data, "webhooks", required=False)),
         handoff=read_handoff(read.table(data, "handoff", required=False), country),
+        notify=read_notify(read.table(data, "notify", required=False), country),
         rules=_rules(read.table(data, "booking", required=False)),
         closures=closures,
         special_hours=_special_hours(read.tables(data, "special_hours"), closures),

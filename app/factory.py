@@ -52,10 +52,11 @@ from app.metrics import COMPONENTS
 from app.middleware import request_context
 from app.outbox.deliver import Deliverer
 from app.outbox.events import channels_of
+from app.outbox.sms import Texter
 from app.rate_limit import RateLimiter, trusted_networks
 from app.replay import SeenSignatures
 from app.routes import google as google_routes
-from app.routes import health, operator, retell, retell_events
+from app.routes import health, operator, operator_outbox, retell, retell_events, twilio_sms
 from app.settings import Settings, SettingsError
 from app.state import AppState
 from calendar_adapter.google import GoogleCalendar
@@ -93,6 +94,10 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             await db.operator_records.call(
                 "fd_set_channels", {"p_business": business.id, "p": channels_of(business)}
             )
+            await db.operator_records.call(
+                "fd_set_reminders",
+                {"p_business": business.id, "p_hours": list(business.notify.reminder_hours)},
+            )
             desk = SqlMessageDesk(db.operator_records)
             deps = Deps(
                 business=business, calendar=calendar, store=db.store, clock=clock, messages=desk
@@ -126,7 +131,8 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             )
             if google_sync is not None:
                 _start_google_sync(google_sync, channels, settings, stack)
-            _background(stack, _outbox(db, stack).run_forever(settings.outbox_every_seconds))
+            deliverer = _outbox(db, settings, business, stack)
+            _background(stack, deliverer.run_forever(settings.outbox_every_seconds))
             _background(
                 stack,
                 reconciler.run_forever(
@@ -159,6 +165,8 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             operator.resync,
             operator.find_calls,
             operator.appointment_history,
+            operator_outbox.outbox_backlog,
+            twilio_sms.inbound_sms,
             health.metrics,
             health.openapi,
             health.live,
@@ -314,11 +322,13 @@ def _start_google_sync(
     _background(stack, sync.poll_forever(settings.google_poll_seconds))
 
 
-def _outbox(db: _Database, stack: AsyncExitStack) -> Deliverer:
+def _outbox(
+    db: _Database, settings: Settings, business: Business, stack: AsyncExitStack
+) -> Deliverer:
     """The sends of every instance's changes, delivered by whichever instance is free."""
     http = httpx.AsyncClient(timeout=10.0, follow_redirects=False)
     stack.push_async_callback(http.aclose)
-    return Deliverer(db.operator_records, http)
+    return Deliverer(db.operator_records, http, Texter(settings), {business.id: business})
 
 
 def _background(stack: AsyncExitStack, work: Any) -> None:

@@ -1,6 +1,7 @@
 """Where the business is reached beyond the call: ``[webhooks]`` (its other systems hear of
-every change) and ``[handoff]`` (the number a caller asking for a person is transferred to, and
-when someone answers it). Strict like the rest of the config: every message names the key."""
+every change), ``[notify]`` (texts to the owner and to callers) and ``[handoff]`` (the number a
+caller asking for a person is transferred to, and when someone answers it). Strict like the
+rest of the config: every message names the key."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from agent_tools.business import WEEKDAYS, OpenRange, WebhookTarget
+from agent_tools.business import WEEKDAYS, Notify, OpenRange, WebhookTarget
 from agent_tools.errors import ConfigError
 from agent_tools.handoff import Handoff
 from agent_tools.phones import InvalidPhone, normalise
@@ -29,6 +30,30 @@ def read_webhook(section: Mapping[str, Any]) -> WebhookTarget | None:
             "webhooks.secret_env: the name of an environment variable, like MY_SECRET"
         )
     return WebhookTarget(url, secret_env)
+
+
+def read_notify(section: Mapping[str, Any], country: str | None) -> Notify:
+    owner = None
+    raw = section.get("owner_phone")
+    if raw is not None:
+        if not isinstance(raw, str):
+            raise ConfigError("notify.owner_phone: a phone number as a string")
+        try:
+            owner = normalise(raw, country).e164
+        except InvalidPhone:
+            raise ConfigError(
+                f"notify.owner_phone: {raw!r} is not a whole phone number "
+                "(start it with + and the country code, or set business.country)"
+            ) from None
+    confirmations = section.get("sms_confirmations", False)
+    if not isinstance(confirmations, bool):
+        raise ConfigError("notify.sms_confirmations: true or false")
+    hours = section.get("reminder_hours", [])
+    if not isinstance(hours, list) or not all(
+        isinstance(h, int) and not isinstance(h, bool) and 1 <= h <= 24 * 14 for h in hours
+    ):
+        raise ConfigError("notify.reminder_hours: a list of hours from 1 to 336, like [24, 2]")
+    return Notify(owner, confirmations, tuple(sorted(set(hours), reverse=True)))
 
 
 def read_handoff(section: Mapping[str, Any], country: str | None) -> Handoff | None:
