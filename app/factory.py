@@ -51,6 +51,7 @@ from app.limits import request_limits
 from app.metrics import COMPONENTS
 from app.middleware import request_context
 from app.outbox.deliver import Deliverer
+from app.outbox.email import Mailer
 from app.outbox.events import channels_of
 from app.outbox.sms import Texter
 from app.rate_limit import RateLimiter, trusted_networks
@@ -328,7 +329,9 @@ def _outbox(
     """The sends of every instance's changes, delivered by whichever instance is free."""
     http = httpx.AsyncClient(timeout=10.0, follow_redirects=False)
     stack.push_async_callback(http.aclose)
-    return Deliverer(db.operator_records, http, Texter(settings), {business.id: business})
+    mailer = Mailer(settings.smtp_url, settings.email_from)
+    businesses = {business.id: business}
+    return Deliverer(db.operator_records, http, Texter(settings), businesses, mailer=mailer)
 
 
 def _background(stack: AsyncExitStack, work: Any) -> None:
