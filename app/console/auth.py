@@ -47,6 +47,9 @@ def console_session(request: Request[Any, Any, Any]) -> ConsoleSession:
     session = unseal(request.cookies.get(COOKIE, ""), key) if key else None
     if session is None:
         raise SignInRequired()
+    if not session.sees(AppState.of(request).deps.business.id):
+        log.warning("console.out_of_scope", scope=session.scope)
+        raise SignInRequired()  # signed in for another business: sign in for this one
     return session
 
 

@@ -6,17 +6,20 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from litestar import get
+import structlog
+from litestar import get, post
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
-from litestar.response import Template
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
 
 from app.console import records
-from app.console.auth import Session
+from app.console.auth import Form, Session, check_csrf
 from app.console.charts import Bar, bars
 from app.console.outcomes import call_outcome
 from app.console.views import masked, when_written
 from app.guards import Frontdesk
+
+log = structlog.get_logger("frontdesk.console")
 
 DAYS = 30
 
@@ -68,7 +71,9 @@ async def call_page(frontdesk: Frontdesk, session: Session, call_id: FromPath[st
 
 
 @get("/health")
-async def health_page(frontdesk: Frontdesk, session: Session) -> Template:
+async def health_page(
+    frontdesk: Frontdesk, session: Session, resync: FromQuery[str] = ""
+) -> Template:
     business = frontdesk.deps.business
     now = frontdesk.deps.clock()
     found = await records.health(frontdesk.operator_records, business.id, now - timedelta(days=1))
@@ -98,8 +103,23 @@ async def health_page(frontdesk: Frontdesk, session: Session) -> Template:
             "outbox_due": backlog["depth"],
             "outbox_oldest": int(backlog["oldest_due_seconds"]),
             "errors": found["errors"],
+            "google": frontdesk.google_sync is not None,
+            "resync_asked": resync == "asked",
         },
     )
+
+
+@post("/health/resync", status_code=303)
+async def resync_calendars(frontdesk: Frontdesk, session: Session, data: Form) -> Redirect:
+    """Reads every Google calendar again now (the safety poll, brought forward): an edit made
+    in Google shows without waiting for the next poll or a push."""
+    check_csrf(session, data)
+    sync = frontdesk.google_sync
+    if sync is not None:
+        for calendar_id in sync.calendar_ids:
+            sync.sync_soon(calendar_id)
+        log.info("console.resync_calendars", calendars=len(sync.calendar_ids))
+    return Redirect("/console/health?resync=asked", status_code=303)
 
 
 @get("/insights")
@@ -138,6 +158,15 @@ async def insights_page(frontdesk: Frontdesk, session: Session) -> Template:
             "booked": int(booked),
             "conversion": f"{100 * booked / calls:.0f}%" if calls else "no calls yet",
             "latency": found["latency"],
+            "latency_chart": bars(
+                "Tool latency, p50 and p95 (ms)",
+                [
+                    Bar(f"{row['tool']} {q}", float(row[q] or 0))
+                    for row in found["latency"]
+                    for q in ("p50", "p95")
+                ],
+                unit=" ms",
+            ),
         },
     )
 

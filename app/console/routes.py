@@ -32,6 +32,7 @@ ROUTER = Router(
         reports.calls_page,
         reports.call_page,
         reports.health_page,
+        reports.resync_calendars,
         reports.insights_page,
         inbox.messages_page,
         inbox.mark_handled,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 COOKIE = "fd_console"
 LIFETIME_SECONDS = 8 * 3600
+EVERY_BUSINESS = "*"  # the scope of OPERATOR_API_KEY
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,11 @@ class ConsoleSession:
 
     def live(self, now: float | None = None) -> bool:
         return (now if now is not None else time.time()) < self.expires
+
+    def sees(self, business_id: str) -> bool:
+        """Whether this session may see the business: the operator key sees every one; a
+        business's own key (multi-business deployments) only its own."""
+        return self.scope in {EVERY_BUSINESS, business_id}
 
     def accepts(self, token: str) -> bool:
         return bool(token) and hmac.compare_digest(token.encode(), self.csrf.encode())

@@ -86,3 +86,10 @@ def test_a_business_without_staff_has_one_column(business: Business) -> None:
 def test_a_phone_is_masked_to_its_last_four_digits() -> None:
     assert masked("+14155550123") == "••• 0123"
     assert masked(None) == "no number"
+
+
+def test_a_session_sees_every_business_with_the_operator_key_else_only_its_own() -> None:
+    everyone = ConsoleSession.new()
+    own = ConsoleSession.new("test-clinic")
+    assert everyone.sees("test-clinic") and everyone.sees("another-clinic")
+    assert own.sees("test-clinic") and not own.sees("another-clinic")

@@ -4,6 +4,7 @@ same flows in a real browser: tests/e2e/test_console_browser.py."""
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -11,6 +12,7 @@ from datetime import UTC, datetime
 import asyncpg
 import httpx
 
+from app.console.session import ConsoleSession, seal
 from tests.e2e.conftest import RetellClient, eventually, retell_call
 from tests.e2e.console_server import OPERATOR_KEY, console_server
 
@@ -154,6 +156,8 @@ async def test_the_report_pages_show_the_calls_their_outcome_and_the_numbers(
         assert "1 call, 1 booked: 100% of calls to bookings." in insights.text
         assert "<svg" in insights.text and "Mar 10: 1 (1 booked)" in insights.text
         assert "9:00: 1 calls" in insights.text
+        assert insights.text.count("<svg") == 3  # calls per day, by hour, tool latency
+        assert re.search(r"<title>book_appointment p95: [0-9.]+ ms</title>", insights.text)
         health = client.get("/console/health")
         assert "Calendar backlog" in health.text and "<dt>Database</dt><dd>ok</dd>" in health.text
         week = client.get("/console/week?date=2027-03-11")
@@ -181,7 +185,8 @@ async def test_a_message_taken_in_a_call_waits_in_the_inbox_until_handled(
     taken = retell.tool(
         "take_message",
         {"name": "Grace Hopper", "message": "My filling fell out", "urgent": True},
-        call=retell_call("call_console_message"),
+        # a call id of this run's own: Redis keeps the replies of earlier runs
+        call=retell_call(f"call_console_message_{secrets.token_hex(4)}"),
     )
     retell.http.close()
     assert taken["ok"], taken
@@ -195,3 +200,14 @@ async def test_a_message_taken_in_a_call_waits_in_the_inbox_until_handled(
         assert "Handled " in client.get("/console/messages").text
     row = await clean_pool.fetchrow("select handled_by, handled_at from messages")
     assert row["handled_by"] == "operator" and row["handled_at"] is not None
+
+
+def test_a_session_for_another_business_is_sent_to_sign_in(console_server: str) -> None:
+    other = seal(ConsoleSession.new("another-clinic"), OPERATOR_KEY)
+    own = seal(ConsoleSession.new("test-clinic"), OPERATOR_KEY)
+    with httpx.Client(base_url=console_server, cookies={"fd_console": other}) as client:
+        refused = client.get("/console")
+    with httpx.Client(base_url=console_server, cookies={"fd_console": own}) as client:
+        seen = client.get("/console")
+    assert (refused.status_code, refused.headers.get("location")) == (303, "/console/login")
+    assert seen.status_code == 200
