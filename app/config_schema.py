@@ -47,7 +47,10 @@ SCHEMA: Mapping[str, frozenset[str] | list[frozenset[str]]] = {
     "closures": [frozenset({"date"})],
     "special_hours": [frozenset({"date", "hours"})],
     "faq": [frozenset({"question", "answer"})],
-    "calendar": frozenset({"id"}),
+    "calendar": frozenset({"id", "credentials_env"}),
+    # Many businesses per deployment (app/tenants): how calls reach this one, who operates it.
+    "retell": frozenset({"agent_ids", "phone_numbers"}),
+    "operator": frozenset({"key_env"}),
     "conventions": frozenset({"date_order", "next_weekday"}),
     "day_parts": frozenset(Conventions().day_parts),
 }

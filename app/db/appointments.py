@@ -226,8 +226,10 @@ class PostgresAppointmentStore:
         found = await self._value("select fd_caller($1, $2, $3)", business_id, phone, after)
         return found["name"], rows.maybe_appointment(found["next"])
 
-    async def call_trace(self, call_id: str) -> dict[str, Any]:
-        trace: dict[str, Any] = await self._value("select fd_call_trace($1)", call_id)
+    async def call_trace(self, business_id: str, call_id: str) -> dict[str, Any]:
+        trace: dict[str, Any] = await self._value(
+            "select fd_call_trace($1, $2)", business_id, call_id
+        )
         return trace
 
     async def appointments_between(

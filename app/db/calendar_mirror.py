@@ -123,3 +123,12 @@ def _change_json(change: EventChange) -> dict[str, Any]:
         "busy": change.busy,
         "appointment_id": change.appointment_id,
     }
+
+
+async def channel_business(pool: asyncpg.Pool, channel_id: str) -> str | None:
+    """Which business opened a push channel (a notification names only the channel)."""
+    found: str | None = await pool.fetchval(
+        "select business_id from calendar_channels where channel_id = $1 and expires_at > now()",
+        channel_id,
+    )
+    return found
