@@ -107,5 +107,5 @@ def test_a_bad_number_or_a_secret_in_place_of_a_variable_name_is_refused(
 
 
 def test_a_directory_without_business_files_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="no \\*.toml business files"):
+    with pytest.raises(ConfigError, match=re.escape("no *.toml business files")):
         load_tenants(tmp_path)
