@@ -55,6 +55,10 @@ class Journal:
         self._business_id = business_id
         self._pending: set[asyncio.Task[None]] = set()
 
+    @property
+    def business_id(self) -> str:
+        return self._business_id
+
     def tool_call(
         self,
         call_id: str | None,

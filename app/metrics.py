@@ -16,8 +16,8 @@ REGISTRY = CollectorRegistry(auto_describe=True)
 
 TOOL_CALLS = Counter(
     "frontdesk_tool_calls_total",
-    "Tool calls answered, by tool and outcome",
-    ["tool", "outcome"],
+    "Tool calls answered, by business, tool and outcome",
+    ["business", "tool", "outcome"],
     registry=REGISTRY,
 )
 TOOL_SECONDS = Histogram(
@@ -29,8 +29,8 @@ TOOL_SECONDS = Histogram(
 )
 REPLAYS = Counter(
     "frontdesk_idempotent_replays_total",
-    "Retried tool calls answered from the first reply",
-    ["tool"],
+    "Retried tool calls answered from the first reply, by business and tool",
+    ["business", "tool"],
     registry=REGISTRY,
 )
 SLOT_CONFLICTS = Counter(

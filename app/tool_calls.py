@@ -126,7 +126,7 @@ async def answer(
         log.info("tool.replay_outdated", tool=name, call_id=call.call_id)
         return await run_holding_key()
     if isinstance(outcome, Replay):
-        metrics.REPLAYS.labels(name).inc()
+        metrics.REPLAYS.labels(deps.business.id, name).inc()
         log.info(
             "tool.replayed",
             tool=name,

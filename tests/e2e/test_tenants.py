@@ -125,6 +125,21 @@ async def test_a_tool_call_is_answered_by_the_business_its_agent_or_number_belon
     assert owner == LONDON
 
 
+def test_metrics_count_each_business_s_tool_calls_under_its_own_label(
+    retell: RetellClient, agency: str
+) -> None:
+    def counted(business: str) -> float:
+        wanted = f'frontdesk_tool_calls_total{{business="{business}",outcome="unclear_time"'
+        lines = httpx.get(f"{agency}/metrics").text.splitlines()
+        return sum(float(line.rsplit(" ", 1)[1]) for line in lines if line.startswith(wanted))
+
+    before = {b: counted(b) for b in (DENTAL, LONDON)}
+    unclear = {"service": "Consultation", "when": "never o'clock"}
+    assert retell.tool("find_slots", unclear, call_at(LONDON, fresh("metric")))["ok"] is False
+    assert counted(LONDON) == before[LONDON] + 1
+    assert counted(DENTAL) == before[DENTAL]
+
+
 async def test_an_unmatched_call_hears_unknown_business_and_nothing_is_written(
     retell: RetellClient, clean_pool: asyncpg.Pool
 ) -> None:
