@@ -1,0 +1,101 @@
+"""Two businesses on Google Calendar with their own keys (``[calendar] credentials_env``): one
+watch channel per calendar, and one business's Google failing slowly costs the other nothing."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from app.settings import Settings
+from tests.conftest import FIXTURES
+from tests.e2e.conftest import RETELL_KEY, RetellClient, retell_call, running
+from tests.fakes.google_calendar import FakeGoogle, make_service_account
+from tests.fakes.serving import free_port, serving
+
+DENTAL_CAL, LONDON_CAL = "dental@example.com", "london@example.com"
+SLOW_TOKEN_SECONDS = 3.0
+
+
+def business_file(directory: Path, fixture: str, agent: str, calendar: str, env: str) -> None:
+    text = (FIXTURES / fixture).read_text(encoding="utf-8")
+    text += (
+        f'\n[retell]\nagent_ids = ["{agent}"]\n'
+        f'\n[calendar]\nid = "{calendar}"\ncredentials_env = "{env}"\n'
+    )
+    (directory / fixture).write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def two_googles(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[FakeGoogle, RetellClient]]:
+    """Dental's key works; London's token endpoint answers 503 after 3 seconds."""
+    healthy, slow = FakeGoogle(), FakeGoogle()
+    healthy.events[DENTAL_CAL] = {}
+    slow.latency["token"] = SLOW_TOKEN_SECONDS
+    slow.fail("token", *([503] * 50))
+    directory = tmp_path_factory.mktemp("google-businesses")
+    business_file(directory, "business.toml", "agent_dental", DENTAL_CAL, "GOOGLE_KEY_DENTAL")
+    business_file(directory, "london.toml", "agent_london", LONDON_CAL, "GOOGLE_KEY_LONDON")
+    with (
+        serving(healthy.app()) as healthy_url,
+        serving(slow.app()) as slow_url,
+        pytest.MonkeyPatch.context() as env,
+    ):
+        env.setenv("GOOGLE_KEY_DENTAL", make_service_account(healthy_url))
+        env.setenv("GOOGLE_KEY_LONDON", make_service_account(slow_url))
+        port = free_port()
+        settings = Settings(
+            port=port,
+            data_dir=Path(tmp_path_factory.mktemp("google-tenants-data")),
+            business_config=directory,
+            database_url=database_url,
+            retell_api_key=RETELL_KEY,
+            google_api_base_url=healthy_url,
+            google_poll_seconds=3600,
+            public_base_url=f"http://127.0.0.1:{port}",
+        )
+        with running(settings) as url:
+            deadline = time.monotonic() + 10  # channels are opened in the background
+            while not healthy.channels and time.monotonic() < deadline:
+                time.sleep(0.05)
+            client = RetellClient(url)
+            yield healthy, client
+            client.http.close()
+
+
+def at(agent: str, call_id: str) -> dict[str, object]:
+    call = retell_call(call_id)
+    call["agent_id"] = agent
+    return call
+
+
+def test_each_business_watches_its_own_calendar_with_one_channel(
+    two_googles: tuple[FakeGoogle, RetellClient],
+) -> None:
+    healthy, _ = two_googles
+    assert [c["calendar"] for c in healthy.channels.values()] == [DENTAL_CAL]
+
+
+def test_one_business_s_slow_failing_google_does_not_slow_another_s_calls(
+    two_googles: tuple[FakeGoogle, RetellClient],
+) -> None:
+    _, retell = two_googles
+    find = {"service": "Cleaning", "when": "next tuesday"}
+    consult = {"service": "Consultation", "when": "next tuesday"}
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        stuck = pool.submit(retell.tool, "find_slots", consult, at("agent_london", "call_gl_1"))
+        time.sleep(0.3)  # London's request is now waiting on its token endpoint
+        began = time.monotonic()
+        dental = retell.tool("find_slots", find, at("agent_dental", "call_gd_1"))
+        dental_seconds = time.monotonic() - began
+        london = stuck.result(timeout=30)
+        london_seconds = time.monotonic() - began
+    assert dental["ok"] and dental["slots"], dental
+    assert dental_seconds < 1.5
+    assert (london["ok"], london["error"]) == (False, "calendar_unavailable")
+    assert london_seconds > SLOW_TOKEN_SECONDS / 2  # it really was waiting meanwhile
