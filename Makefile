@@ -56,6 +56,7 @@ bench: $(STAMP) ## Benchmarks of the hot paths (see bench/README.md)
 	$(BIN)/python -m bench.webhook
 	$(BIN)/python -m bench.booking
 	$(BIN)/python -m bench.google
+	$(BIN)/python -m bench.tenants
 
 retell-config: $(STAMP) ## Print the Retell LLM config (prompt + tools) as JSON; needs PUBLIC_BASE_URL (BUSINESS=<id> in a directory)
 	@$(WITH_ENV) $(if $(BUSINESS),BUSINESS='$(BUSINESS)') $(BIN)/python -m prompts.retell_config
