@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 import asyncpg
+import structlog
 from google.auth.credentials import Credentials
 from google.auth.exceptions import GoogleAuthError
 
@@ -86,7 +87,9 @@ async def build_tenant(config: TenantConfig, shared: Shared, index: int = 0) -> 
         channels = _push_channels(sync, settings, business.id)
         delay = start_delay(index)
         if sync is not None:
-            _start_google_sync(sync, channels, settings, stack, delay)
+            _start_google_sync(
+                sync, channels, settings, stack, delay=delay, business_id=business.id
+            )
         background(
             stack,
             _after(
@@ -98,6 +101,7 @@ async def build_tenant(config: TenantConfig, shared: Shared, index: int = 0) -> 
                     every_seconds=settings.reconcile_every_seconds,
                     grace_seconds=settings.reconcile_grace_seconds,
                 ),
+                business.id,
             ),
         )
     except BaseException:
@@ -168,18 +172,22 @@ def _start_google_sync(
     channels: PushChannels | None,
     settings: Settings,
     stack: AsyncExitStack,
+    *,
     delay: float,
+    business_id: str,
 ) -> None:
     """In the background, so a Google that is down delays nothing: the safety poll (its first
     pass fills the mirror) and the push channels (opened with backoff until Google answers)."""
     if channels is not None:
         stack.push_async_callback(channels.close)
-        background(stack, _after(delay, channels.keep_open()))
+        background(stack, _after(delay, channels.keep_open(), business_id))
     stack.push_async_callback(sync.drain)
-    background(stack, _after(delay, sync.poll_forever(settings.google_poll_seconds)))
+    background(stack, _after(delay, sync.poll_forever(settings.google_poll_seconds), business_id))
 
 
-async def _after(delay: float, work: Any) -> None:
+async def _after(delay: float, work: Any, business_id: str) -> None:
+    """``work`` after ``delay``, its log lines naming the business (this task's own context)."""
+    structlog.contextvars.bind_contextvars(business=business_id)
     try:
         if delay > 0:
             await asyncio.sleep(delay)

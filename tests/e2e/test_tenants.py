@@ -315,3 +315,12 @@ def test_a_reload_adds_a_business_and_an_invalid_set_is_refused_with_its_reason(
         added.unlink(missing_ok=True)
         broken.unlink(missing_ok=True)
         httpx.post(f"{agency}/operator/reload", headers=bearer)
+
+
+def test_an_args_only_tool_is_routed_by_the_business_its_url_names(retell: RetellClient) -> None:
+    body = json.dumps({"topic": "hours"}).encode()
+    london = retell.post(f"/retell/functions/business_info?business={LONDON}", body).json()
+    unnamed = retell.post("/retell/functions/business_info", body).json()
+    unknown = retell.post("/retell/functions/business_info?business=nobody", body).json()
+    assert london["ok"] and "6 PM" in london["message"], london
+    assert unnamed["error"] == unknown["error"] == "unknown_business"
