@@ -53,6 +53,7 @@ check-config: $(STAMP) ## Validate BUSINESS_CONFIG (default: the demo) and print
 
 bench: $(STAMP) ## Benchmarks of the hot paths (see bench/README.md)
 	$(BIN)/python -m bench.availability
+	$(BIN)/python -m bench.staff
 	$(BIN)/python -m bench.webhook
 	$(BIN)/python -m bench.booking
 	$(BIN)/python -m bench.google

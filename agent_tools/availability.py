@@ -14,14 +14,17 @@ DST policy (tested in tests/agent_tools/test_availability.py):
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from operator import itemgetter
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from agent_tools.business import END_OF_DAY, Business, Service
+from agent_tools.business import END_OF_DAY, Business, OpenRange, Service
+
+# A person's opening ranges on a local date (default: the business's).
+Hours = Callable[[date], tuple[OpenRange, ...]]
 
 
 class Interval(NamedTuple):
@@ -95,6 +98,7 @@ class SlotQuery:
     full_days: frozenset[date] = frozenset()  # days at their appointment cap
     daily: tuple[time, time] | None = None  # on each day, only starts in this wall-clock span
     ends_by: bool = False  # a stated window: the appointment also ends by its end (and daily's)
+    hours: Hours | None = None  # a staff member's own hours; None: the business's
 
 
 def iter_slots(business: Business, query: SlotQuery) -> Iterator[int]:
@@ -117,7 +121,7 @@ def iter_slots(business: Business, query: SlotQuery) -> Iterator[int]:
     while day <= last_day:
         if day not in query.full_days:
             day_low, day_high = _daily_bounds(day, query.daily, zone)
-            for open_start, open_end, grid in _day_grid(business, day, step):
+            for open_start, open_end, grid in _day_grid(business, day, step, query.hours):
                 for start in grid:
                     end = start + duration
                     if start < low or end > open_end or start < open_start or start < day_low:
@@ -144,16 +148,24 @@ def _daily_bounds(day: date, daily: tuple[time, time] | None, zone: ZoneInfo) ->
     return low, resolve_wall(datetime.combine(day, until), zone)
 
 
+def overlaps(busy: Sequence[Interval], low: int, high: int) -> bool:
+    """Whether ``[low, high)`` overlaps merged, sorted ``busy``."""
+    index = bisect.bisect_left(busy, (high,)) - 1
+    return index >= 0 and busy[index].end > low
+
+
 def _overlaps_busy(busy: Sequence[Interval], starts: list[int], low: int, high: int) -> bool:
     # The busy interval that could overlap [low, high) is the last one starting before high.
     index = bisect.bisect_left(starts, high) - 1
     return index >= 0 and busy[index].end > low
 
 
-def _day_grid(business: Business, day: date, step: int) -> Iterator[tuple[int, int, Iterable[int]]]:
+def _day_grid(
+    business: Business, day: date, step: int, hours: Hours | None
+) -> Iterator[tuple[int, int, Iterable[int]]]:
     """For each opening range of a local day: its bounds and its grid of start times."""
     zone = business.timezone
-    for opening in business.hours_on(day):
+    for opening in (hours or business.hours_on)(day):
         wall_start = datetime.combine(day, opening.start)
         wall_end = (
             datetime.combine(day + timedelta(days=1), time(0))

@@ -11,6 +11,7 @@ that the reconciler releases (and whose event it deletes).
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -25,15 +26,19 @@ from agent_tools.errors import (
     CalendarUnavailable,
     InvalidArguments,
 )
-from agent_tools.offers import choose_service, open_search, parse_slot_id, refusal
+from agent_tools.offers import choose_service, choose_staff, parse_slot_id, refusal
 from agent_tools.ports import (
     Appointment,
     Booking,
     BookingLimitError,
     CallContext,
     Deps,
+    Reservation,
     SlotConflictError,
 )
+from agent_tools.search import Spot, open_search
+from agent_tools.staff import StaffMember
+from agent_tools.staffing import fairest_spots
 from agent_tools.views import AppointmentOut, appointment_out
 from agent_tools.when import resolve_start
 from calendar_adapter.protocol import CalendarUnavailableError
@@ -66,6 +71,11 @@ class BookAppointmentArgs(BaseModel):
     )
     email: str | None = Field(default=None, max_length=254, description="Optional email.")
     notes: FreeText | None = Field(default=None, max_length=500, description="Optional notes.")
+    staff: FreeText | None = Field(
+        default=None,
+        max_length=100,
+        description="With start only: the person asked for (a slot_id already says whose it is).",
+    )
 
     @model_validator(mode="after")
     def _needs_a_time(self) -> BookAppointmentArgs:
@@ -84,7 +94,7 @@ async def book_appointment(
     args: BookAppointmentArgs, call: CallContext, deps: Deps
 ) -> BookAppointmentReply:
     business = deps.business
-    service, start = _requested(args, call, deps)
+    service, start, named = _requested(args, call, deps)
     key = intent_key(business.id, call.call_id, service, start)
     if key is not None:
         # The same call asking again for the slot it already holds: that booking is the answer,
@@ -97,13 +107,14 @@ async def book_appointment(
     if phone is None and not args.email:
         raise InvalidArguments("What's the best phone number to reach you at?", field="phone")
     now = deps.clock()
-    search = await open_search(deps, service, now, around=start)
-    if not search.offers_start(start):
+    search = await open_search(deps, service, now, around=start, named=named)
+    spots = search.spots(start)
+    if not spots:
         # A duplicate of this request (the cache down or slow) may have reserved it just now.
         held = await deps.store.by_intent(business.id, key) if key is not None else None
         if held is not None:
             return _reply(await _settled(deps, held), business, now)
-        raise refusal(await open_search(deps, service, now), start)
+        raise refusal(await open_search(deps, service, now, named=named), start)
 
     appointment_id = new_appointment_id()
     end = start + service.duration
@@ -130,9 +141,11 @@ async def book_appointment(
         max_per_phone_per_day=business.rules.max_per_phone_per_day,
     )
     try:
-        reservation = await deps.store.reserve(booking)
+        reservation = await _reserve_first_free(
+            deps, booking, await fairest_spots(deps, start, spots)
+        )
     except SlotConflictError:
-        raise refusal(await open_search(deps, service, deps.clock()), start) from None
+        raise refusal(await open_search(deps, service, deps.clock(), named=named), start) from None
     except BookingLimitError as error:
         raise _limit(error.kind, business.rules) from None
 
@@ -143,12 +156,33 @@ async def book_appointment(
     return _reply(appointment, business, now)
 
 
+async def _reserve_first_free(deps: Deps, booking: Booking, spots: list[Spot]) -> Reservation:
+    """Reserve with the first person (and room unit) in ``spots`` that Postgres accepts: a
+    concurrent booking may take one between our read and our write, so the next is tried;
+    :class:`SlotConflictError` when none is left."""
+    for spot in spots:
+        member = spot.member
+        try:
+            return await deps.store.reserve(
+                replace(
+                    booking,
+                    calendar_id=member.calendar_id,
+                    staff_id=None if member.implicit else member.id,
+                    room_unit=spot.room_unit,
+                    max_per_day_staff=member.max_per_day,
+                )
+            )
+        except SlotConflictError:
+            continue
+    raise SlotConflictError
+
+
 async def _write_to_calendar(deps: Deps, appointment: Appointment) -> Appointment:
     """Create the event (its id is derived, so a repeat cannot make a second) and confirm."""
     zone = deps.business.timezone
     event = calendar_event(appointment, appointment.calendar_event_id or "", zone)
     try:
-        await deps.calendar.create_event(deps.business.calendar_id, event)
+        await deps.calendar.create_event(appointment.calendar_id, event)
     except CalendarUnavailableError:
         # The write may have landed before the failure: the reconciler deletes it if so.
         await deps.store.release(
@@ -157,7 +191,7 @@ async def _write_to_calendar(deps: Deps, appointment: Appointment) -> Appointmen
         raise _not_booked() from None
     confirmed = await deps.store.confirm(appointment.appointment_id)
     if confirmed is None:  # released meanwhile (abandoned past its grace): undo the event
-        await deps.calendar.delete_event(deps.business.calendar_id, event.event_id)
+        await deps.calendar.delete_event(appointment.calendar_id, event.event_id)
         raise _not_booked()
     return confirmed
 
@@ -200,18 +234,20 @@ def _not_booked() -> CalendarUnavailable:
 
 def _requested(
     args: BookAppointmentArgs, call: CallContext, deps: Deps
-) -> tuple[Service, datetime]:
+) -> tuple[Service, datetime, StaffMember | None]:
+    """The service, the start, and the person asked for (None: anyone qualified)."""
     business = deps.business
     if args.slot_id:
-        service, start = parse_slot_id(args.slot_id, business)
-        if args.service and business.service(args.service) != service:
+        slot = parse_slot_id(args.slot_id, business)
+        if args.service and business.service(args.service) != slot.service:
             raise InvalidArguments(
-                f"That time was offered for {service.name}. Which service would you like?",
+                f"That time was offered for {slot.service.name}. Which service would you like?",
                 field="service",
             )
-        return service, start
+        return slot.service, slot.start, slot.member
     start = resolve_start(args.start or "", call.started_at or deps.clock(), business)
-    return choose_service(business, args.service), start
+    service = choose_service(business, args.service)
+    return service, start, choose_staff(business, service, args.staff)
 
 
 def _reply(appointment: Appointment, business: Business, now: datetime) -> BookAppointmentReply:

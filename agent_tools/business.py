@@ -5,25 +5,19 @@ Reading and validating the TOML that describes one is the edge's job (app/busine
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from agent_tools.basics import OpenRange, loose, slugify
 from agent_tools.phrases import END, Conventions
+from agent_tools.staff import Room, StaffMember
+
+__all__ = ["END_OF_DAY", "WEEKDAYS", "Business", "OpenRange", "Service", "loose", "slugify"]
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 END_OF_DAY = END  # "24:00" in config: open until midnight
-
-
-@dataclass(frozen=True, slots=True)
-class OpenRange:
-    """Wall-clock opening hours within one local day; ``end`` is exclusive."""
-
-    start: time
-    end: time
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,10 +86,44 @@ class Business:
     country: str | None = None  # ISO 3166 alpha-2: reads phone numbers said without "+"
     contact: Contact = field(default_factory=Contact)
     faqs: tuple[Faq, ...] = ()
+    staff: tuple[StaffMember, ...] = ()  # empty: the business calendar is the one member
+    rooms: tuple[Room, ...] = ()
+
+    @property
+    def team(self) -> tuple[StaffMember, ...]:
+        """Who sees callers: the configured staff, else the business calendar standing in."""
+        if self.staff:
+            return self.staff
+        return (StaffMember("", self.name, self.calendar_id, implicit=True),)
+
+    @property
+    def has_several_staff(self) -> bool:
+        """Whether replies name the person ("with Maya")."""
+        return len(self.staff) > 1
+
+    @property
+    def booking_calendar_ids(self) -> list[str]:
+        """The calendars appointments are written to: one per member."""
+        return [member.calendar_id for member in self.team]
 
     @property
     def busy_calendar_ids(self) -> list[str]:
-        return [self.calendar_id, *self.extra_busy_calendars]
+        """Every calendar sync follows: the members' and the extra busy ones."""
+        ids = [*self.booking_calendar_ids, *self.extra_busy_calendars]
+        return list(dict.fromkeys(ids))
+
+    def member(self, staff_id: str | None) -> StaffMember | None:
+        """The member an appointment belongs to (None: the implicit one, for no staff)."""
+        return next((m for m in self.team if m.id == (staff_id or "")), None)
+
+    def room_for(self, service: Service) -> Room | None:
+        return next((room for room in self.rooms if room.needed_for(service)), None)
+
+    def staff_hours_on(self, member: StaffMember, day: date) -> tuple[OpenRange, ...]:
+        """A member's openings on a local date; closures and special hours bind everyone."""
+        if day in self.closures:
+            return ()
+        return member.hours_on(day, self.hours_on(day), special=day in self.special_hours)
 
     def opening_span(self, day: date) -> tuple[time, time] | None:
         """From the first opening to the last closing of ``day``; for a closed day, the
@@ -129,18 +157,3 @@ class Business:
         if name is None or not name.strip():
             return self.services[0]
         return next((s for s in self.services if s.is_called(name)), None)
-
-
-def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
-def loose(text: str) -> str:
-    """Words as a caller may say them: no accents, apostrophes, punctuation or plural "s"."""
-    plain = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
-    plain = re.sub(r"['\u2019`]", "", plain).replace("&", " and ")
-    words = re.findall(r"[a-z0-9]+", plain)
-    return " ".join(
-        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words
-    )

@@ -3,7 +3,7 @@ to 5 PM; Saturday 10 AM to 2 PM; closed Sunday"), a service's length, the list o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 
 from agent_tools import speech
@@ -54,6 +54,11 @@ def opening_hours(business: Business, today: date | None = None) -> str:
     return f"{lead}. " + _week([(_DAY_NAMES[d.weekday()], business.hours_on(d)) for d in later])
 
 
+def week_hours(weekly: Mapping[int, tuple[OpenRange, ...]]) -> str:
+    """A week of opening ranges (a person's own hours), Monday to Sunday."""
+    return _week([(_DAY_NAMES[i], weekly.get(i, ())) for i in range(7)])
+
+
 def _week(days: list[Day]) -> str:
     """Consecutive days, neighbours with the same hours (or both closed) said together."""
     runs: list[list[Day]] = []
@@ -99,3 +104,15 @@ def join_and(items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def staff(business: Business) -> str:
+    """Who does what, for the prompt: "Cleaning: Lena Ruiz. Checkup: Dr. Maya Patel, Dr. Sam
+    Okafor or Lena Ruiz." (empty for a business without staff)."""
+    if not business.staff:
+        return ""
+    lines = []
+    for service in business.services:
+        names = [m.name for m in business.staff if m.does(service)]
+        lines.append(f"{service.name}: {speech.join_or(names)}.")
+    return " ".join(lines)

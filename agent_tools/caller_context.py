@@ -23,6 +23,7 @@ def default_variables(business: Business) -> dict[str, str]:
         "business_name": business.name,
         "timezone": business.timezone.key,
         "services": say.services(business),
+        "staff": say.staff(business) or "one team; callers can't choose a person",
         "opening_hours": say.opening_hours(business),
         "address": business.contact.address or "not on file",
         "caller": UNKNOWN_CALLER,

@@ -76,6 +76,12 @@ class TemporarilyUnavailable(ToolError):
     code = "temporarily_unavailable"
 
 
+class UnknownStaff(ToolError):
+    """The caller named a person the business doesn't have (or who doesn't do the service)."""
+
+    code = "unknown_staff"
+
+
 class WhichService(ToolError):
     """Several services and none named: the caller must choose."""
 

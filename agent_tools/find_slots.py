@@ -10,8 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from agent_tools.arguments import TimeText
 from agent_tools.availability import spread, utc_seconds
 from agent_tools.errors import NoAvailability, TooFarAhead, TooSoon
-from agent_tools.offers import Search, SlotOffer, choose_service, open_search
+from agent_tools.offers import SlotOffer, choose_service, choose_staff, offers
 from agent_tools.ports import CallContext, Deps
+from agent_tools.search import Search, open_search
+from agent_tools.views import StaffOut, staff_out
 from agent_tools.when import Window, resolve_when
 
 
@@ -31,6 +33,12 @@ class FindSlotsArgs(BaseModel):
     service: str | None = Field(
         default=None, max_length=100, description="The service by name. Default: the first one."
     )
+    staff: str | None = Field(
+        default=None,
+        max_length=100,
+        description="The person the caller wants to see, in their words ('Dr. Patel', 'Maya'). "
+        "Leave empty, or 'anyone', when they have no preference.",
+    )
     limit: int = Field(default=3, ge=1, le=10, description="How many options to offer (1-10).")
 
 
@@ -43,6 +51,7 @@ class FindSlotsReply(BaseModel):
     ok: bool = True
     message: str
     service: str
+    staff: StaffOut | None = None  # the person asked for; None: anyone qualified
     slots: list[SlotOffer]
     window: WindowOut | None = None
     alternatives: list[SlotOffer] = Field(default_factory=list)
@@ -66,9 +75,10 @@ def _starts(search: Search, window: Window | None, low: int, high: int) -> Itera
 async def find_slots(args: FindSlotsArgs, call: CallContext, deps: Deps) -> FindSlotsReply:
     business = deps.business
     service = choose_service(business, args.service)
+    named = choose_staff(business, service, args.staff)
     now = deps.clock()
     window = resolve_when(args.when, call.started_at or now, business)
-    search = await open_search(deps, service, now)
+    search = await open_search(deps, service, now, named=named)
 
     window_out = None
     low, high = search.not_before, search.horizon
@@ -80,7 +90,7 @@ async def find_slots(args: FindSlotsArgs, call: CallContext, deps: Deps) -> Find
             raise TooSoon(
                 "That time has already passed or is too soon to book."
                 + (f" The earliest I have is {search.say(earliest)}." if earliest else ""),
-                alternatives=[o.model_dump() for o in search.offers(earliest)],
+                alternatives=[o.model_dump() for o in offers(search, earliest)],
             )
         if low >= search.horizon:
             raise TooFarAhead(
@@ -93,13 +103,14 @@ async def find_slots(args: FindSlotsArgs, call: CallContext, deps: Deps) -> Find
         return FindSlotsReply(
             message=f"I have {search.say(starts)}. Which would you like?",
             service=service.name,
-            slots=search.offers(starts),
+            staff=staff_out(named),
+            slots=offers(search, starts),
             window=window_out,
         )
     nearby = search.nearest(low, args.limit)
     if not nearby:
         raise NoAvailability(
-            f"I'm sorry, there's no opening for {service.name} in the next "
+            f"I'm sorry, there's no opening for {service.name}{search.with_whom} in the next "
             f"{business.rules.max_days_ahead} days. Can I take a message for the team instead?"
         )
     phrase = window.phrase if window is not None else "then"
@@ -107,7 +118,8 @@ async def find_slots(args: FindSlotsArgs, call: CallContext, deps: Deps) -> Find
         message=f"I don't have anything open {phrase}. The nearest openings are "
         f"{search.say(nearby)}. Would one of those work?",
         service=service.name,
+        staff=staff_out(named),
         slots=[],
         window=window_out,
-        alternatives=search.offers(nearby),
+        alternatives=offers(search, nearby),
     )

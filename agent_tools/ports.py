@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal, Protocol
 
 from agent_tools.business import Business
+from agent_tools.fairness import Load
 from calendar_adapter.protocol import BusySpan, Calendar
 
 
@@ -50,6 +51,9 @@ class Booking:
     zone: str = "UTC"  # the business's IANA zone: its days count towards the limits
     max_per_call: int | None = None
     max_per_phone_per_day: int | None = None
+    staff_id: str | None = None  # None: the business calendar of a business without staff
+    room_unit: str | None = None  # the shared room unit it takes, if its service needs one
+    max_per_day_staff: int | None = None  # the member's own daily cap
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +72,27 @@ class Appointment:
     calendar_synced: bool
     updated_at: datetime
     notes: str | None = None
+    staff_id: str | None = None
+    room_unit: str | None = None
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Whose calendar an appointment is in, and which room unit it takes (if any)."""
+
+    calendar_id: str
+    staff_id: str | None
+    room_unit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Occupancy:
+    """Our own active appointments' blocked spans, per calendar id and per room unit; every
+    calendar and unit asked for has an entry."""
+
+    calendars: dict[str, list[BusySpan]]
+    rooms: dict[str, list[BusySpan]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,22 +112,39 @@ class Owner:
 
 
 class AppointmentStore(Protocol):
-    async def blocked(
+    async def occupancy(
         self,
         business_id: str,
-        calendar_id: str,
+        calendar_ids: Sequence[str],
+        room_units: Sequence[str],
         start: datetime,
         end: datetime,
+        *,
         except_id: str | None = None,
-    ) -> list[BusySpan]:
+    ) -> Occupancy:
         """Blocked spans (appointment plus buffers) of active appointments overlapping
-        ``[start, end)``, leaving out ``except_id``."""
+        ``[start, end)`` on each calendar and room unit, leaving out ``except_id``; one round
+        trip."""
         ...
 
     async def count_by_day(
-        self, business_id: str, calendar_id: str, start: datetime, end: datetime, zone: str
-    ) -> dict[date, int]:
-        """Active appointments per local date (in IANA ``zone``) starting in ``[start, end)``."""
+        self,
+        business_id: str,
+        calendar_ids: Sequence[str],
+        start: datetime,
+        end: datetime,
+        zone: str,
+        *,
+        except_id: str | None = None,
+    ) -> dict[str, dict[date, int]]:
+        """Active appointments per calendar and local date (in IANA ``zone``) starting in
+        ``[start, end)``."""
+        ...
+
+    async def staff_load(
+        self, business_id: str, calendar_ids: Sequence[str], start: datetime, end: datetime
+    ) -> dict[str, Load]:
+        """Booked minutes starting in ``[start, end)`` and the last assignment, per calendar."""
         ...
 
     async def reserve(self, booking: Booking) -> Reservation:
@@ -138,9 +180,11 @@ class AppointmentStore(Protocol):
         blocked: tuple[datetime, datetime],
         *,
         calendar_clean: bool,
+        place: Placement | None = None,
     ) -> Appointment | None:
-        """Move a booked appointment atomically; :class:`SlotConflictError` if the new time is
-        taken (the old one is then kept); None if it is not booked."""
+        """Move a booked appointment atomically, to ``place`` when given (another person's
+        calendar, another room unit); :class:`SlotConflictError` if the new time is taken there
+        (the old one is then kept); None if it is not booked."""
         ...
 
     async def cancel(

@@ -33,6 +33,7 @@ from agent_tools.phrases import Conventions
 from app import config_fields as read
 from app.config_schema import check_known_keys
 from app.settings import Settings
+from app.staff_config import read_rooms, read_staff
 
 
 def configured_path(env: Mapping[str, str] = os.environ) -> Path:
@@ -65,12 +66,15 @@ def business_from_mapping(data: Mapping[str, Any]) -> Business:
         raise ConfigError("business.id: use 1-63 lowercase letters, digits and dashes")
     country = _country(section)
     closures = _closures(read.tables(data, "closures"))
+    services = _services(data.get("services"))
     return Business(
         id=business_id,
         name=name,
         timezone=_zone(section),
         weekly_hours=_weekly(read.table(data, "hours")),
-        services=_services(data.get("services")),
+        services=services,
+        staff=read_staff(read.tables(data, "staff"), services),
+        rooms=read_rooms(read.tables(data, "rooms"), services),
         rules=_rules(read.table(data, "booking", required=False)),
         closures=closures,
         special_hours=_special_hours(read.tables(data, "special_hours"), closures),

@@ -39,11 +39,35 @@ def describe(business: Business) -> list[str]:
         f"Booking: every {say.duration(rules.slot_interval)}, at least "
         f"{say.duration(rules.min_notice)} of notice, up to {rules.max_days_ahead} days "
         f"ahead{limit}",
-        "Staff: none yet (every booking needs the whole business free)",
+        *_staff(business),
         f"FAQ: {len(business.faqs)} question(s)"
         + "".join(f"\n  - {f.question}" for f in business.faqs),
         f"Calendar: {business.calendar_id}",
     ]
+
+
+def _staff(business: Business) -> list[str]:
+    if not business.staff:
+        return ["Staff: none (every booking goes to the business calendar)"]
+    lines = ["Staff:"]
+    for member in business.staff:
+        does = (
+            "every service"
+            if member.services is None
+            else say.join_and([s.name for s in business.services if member.does(s)])
+        )
+        line = f"  - {member.name} ({member.id}): {does}; calendar {member.calendar_id}"
+        if member.weekly_hours is not None:
+            line += f"; own hours: {say.week_hours(member.weekly_hours)}"
+        if member.max_per_day is not None:
+            line += f"; at most {member.max_per_day} a day"
+        lines.append(line)
+    lines.extend(
+        f"Room: {room.name} x{room.count}, needed for "
+        + say.join_and([s.name for s in business.services if room.needed_for(s)])
+        for room in business.rooms
+    )
+    return lines
 
 
 def _service(service: Service) -> str:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from agent_tools.business import WEEKDAYS
 from agent_tools.errors import ConfigError
 from agent_tools.phrases import Conventions
+from app.staff_config import ROOM_KEYS, STAFF_KEYS
 
 # Tables, and arrays of tables ([[name]], as a one-element list), with their known keys.
 SCHEMA: Mapping[str, frozenset[str] | list[frozenset[str]]] = {
@@ -47,6 +48,8 @@ SCHEMA: Mapping[str, frozenset[str] | list[frozenset[str]]] = {
     "closures": [frozenset({"date"})],
     "special_hours": [frozenset({"date", "hours"})],
     "faq": [frozenset({"question", "answer"})],
+    "staff": [STAFF_KEYS],
+    "rooms": [ROOM_KEYS],
     "calendar": frozenset({"id", "credentials_env"}),
     # Many businesses per deployment (app/tenants): how calls reach this one, who operates it.
     "retell": frozenset({"agent_ids", "phone_numbers"}),

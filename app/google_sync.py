@@ -140,7 +140,7 @@ class GoogleSync:
             log.info("google.full_resync", calendar_id=calendar_id)
             full = True
             changes, next_token = await self.google.list_changes(calendar_id, None, since)
-        if calendar_id == self._business.calendar_id:
+        if calendar_id in self._business.booking_calendar_ids:
             await self._respect_all(calendar_id, changes, full=full, since=since, at=listed_at)
         # The token is kept only after every staff edit was applied: one that failed is listed
         # again by the next sync (applying one twice changes nothing).
@@ -164,13 +164,16 @@ class GoogleSync:
                 if event_id not in listed:
                     ours.append(EventChange(event_id, True, None, None, False, appointment_id))
         for change in ours:
-            await self._respect(change)
+            await self._respect(calendar_id, change)
 
-    async def _respect(self, change: EventChange) -> None:
+    async def _respect(self, calendar_id: str, change: EventChange) -> None:
         """Staff moved or deleted one of our events: the appointment follows (unchanged times,
-        or a row that is not ours to settle, change nothing)."""
+        or a row that is not ours to settle, change nothing). An event left in another
+        person's calendar (the appointment moved to someone else) speaks for nothing."""
         appointment = await self._store.get(change.appointment_id or "")
         if appointment is None or appointment.status != "booked":
+            return
+        if appointment.calendar_id != calendar_id:
             return
         if not appointment.calendar_synced:
             return  # our own change is under way; it settles the calendar itself

@@ -52,7 +52,7 @@ async def _converge(calendar: Calendar, business: Business, appointment: Appoint
     event_id = appointment.calendar_event_id
     if not event_id:
         return
-    calendar_id = business.calendar_id
+    calendar_id = appointment.calendar_id  # the person's own calendar
     if appointment.status != "booked":
         await calendar.delete_event(calendar_id, event_id)
         return

@@ -13,12 +13,16 @@ import os
 import subprocess
 import sys
 import tempfile
+from pathlib import Path
 
 import asyncpg
 import httpx
 
 from bench.stats import machine, summary
 from bench.webhook import KEY, free_port, signed, wait_ready
+
+# The single-calendar test business (the demo has staff: see bench.staff for those).
+ONE_CALENDAR = str(Path(__file__).parent.parent / "tests" / "fixtures" / "business.toml")
 
 ADMIN_URL = os.environ.get("BENCH_ADMIN_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/8")
@@ -42,6 +46,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="frontdesk-bench-") as data_dir:
         env = {
             **os.environ,
+            "BUSINESS_CONFIG": ONE_CALENDAR,
             "PORT": str(port),
             "DATA_DIR": data_dir,
             "RETELL_API_KEY": KEY,
@@ -60,7 +65,11 @@ def main() -> None:
                     _, found = signed(
                         client, "find_slots", {"limit": 1, "service": "checkup"}, f"b{i}"
                     )
-                    args = {"slot_id": found["slots"][0]["slot_id"], "name": f"Bench {i}"}
+                    args = {
+                        "slot_id": found["slots"][0]["slot_id"],
+                        "name": f"Bench {i}",
+                        "phone": f"+1415555{i:04d}",
+                    }
                     elapsed, booked = signed(client, "book_appointment", args, f"b{i}")
                     assert booked["ok"], booked
                     books.append(elapsed)

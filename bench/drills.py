@@ -17,6 +17,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -28,6 +29,9 @@ from bench.stats import machine
 from bench.webhook import KEY, free_port, signed, wait_ready
 from tests.fakes.google_calendar import FakeGoogle, make_service_account
 from tests.fakes.serving import serving
+
+# The single-calendar test business (the demo has staff: see bench.staff for those).
+ONE_CALENDAR = str(Path(__file__).parent.parent / "tests" / "fixtures" / "business.toml")
 
 
 @dataclass
@@ -95,6 +99,7 @@ def main() -> None:
         )
         env = {
             **os.environ,
+            "BUSINESS_CONFIG": ONE_CALENDAR,
             "PORT": str(port),
             "DATA_DIR": data_dir,
             "RETELL_API_KEY": KEY,

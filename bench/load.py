@@ -27,6 +27,9 @@ from bench.webhook import free_port, wait_ready
 from tests.fakes.google_calendar import FakeGoogle, make_service_account
 from tests.fakes.serving import serving
 
+# The single-calendar test business (the demo has staff: see bench.staff for those).
+ONE_CALENDAR = str(Path(__file__).parent.parent / "tests" / "fixtures" / "business.toml")
+
 HERE = Path(__file__).parent
 
 
@@ -73,6 +76,7 @@ def main() -> None:
         port, bare_port = free_port(), free_port()
         env = {
             **os.environ,
+            "BUSINESS_CONFIG": ONE_CALENDAR,
             "PORT": str(port),
             "DATA_DIR": data_dir,
             "LOG_LEVEL": "warning",

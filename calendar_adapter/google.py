@@ -29,13 +29,18 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from calendar_adapter.protocol import BusySpan, CalendarUnavailableError, NewEvent
+from calendar_adapter.protocol import (
+    BusyByCalendar,
+    CalendarUnavailableError,
+    NewEvent,
+)
 
 log = structlog.get_logger("frontdesk.google")
 
 APPOINTMENT_TAG = "frontdesk_appointment"
 _RATE_LIMIT_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
 _FREEBUSY_CHUNK = timedelta(days=85)  # Google refuses ranges much over 90 days
+_FREEBUSY_CALENDARS = 50  # and more calendars than calendarExpansionMax (50) in one query
 
 
 class SyncTokenExpiredError(Exception):
@@ -57,8 +62,8 @@ class BusyMirror(Protocol):
 
     async def busy(
         self, calendar_ids: Sequence[str], start: datetime, end: datetime
-    ) -> list[BusySpan] | None:
-        """The spans, or None when the copy is not fresh enough to trust."""
+    ) -> BusyByCalendar | None:
+        """The spans per calendar, or None when the copy is not fresh enough to trust."""
         ...
 
 
@@ -123,18 +128,25 @@ class GoogleCalendar:
 
     async def busy(
         self, calendar_ids: Sequence[str], start: datetime, end: datetime, *, live: bool = False
-    ) -> list[BusySpan]:
+    ) -> BusyByCalendar:
         if not live and self.mirror is not None:
             mirrored = await self.mirror.busy(calendar_ids, start, end)
             if mirrored is not None:
                 return mirrored
+        ids = list(dict.fromkeys(calendar_ids))
         chunks = []
         chunk_start = start
-        while chunk_start < end:
+        while chunk_start < end:  # Google's limits: ~90 days and 50 calendars per request
             chunk_end = min(end, chunk_start + _FREEBUSY_CHUNK)
-            chunks.append(self._free_busy(calendar_ids, chunk_start, chunk_end))
+            for first in range(0, len(ids), _FREEBUSY_CALENDARS):
+                some = ids[first : first + _FREEBUSY_CALENDARS]
+                chunks.append(self._free_busy(some, chunk_start, chunk_end))
             chunk_start = chunk_end
-        return [span for found in await asyncio.gather(*chunks) for span in found]
+        busy: BusyByCalendar = {calendar_id: [] for calendar_id in ids}
+        for found in await asyncio.gather(*chunks):
+            for calendar_id, spans in found.items():
+                busy.setdefault(calendar_id, []).extend(spans)
+        return busy
 
     async def create_event(self, calendar_id: str, event: NewEvent) -> None:
         body = {
@@ -245,21 +257,23 @@ class GoogleCalendar:
 
     async def _free_busy(
         self, calendar_ids: Sequence[str], start: datetime, end: datetime
-    ) -> list[BusySpan]:
+    ) -> BusyByCalendar:
         body = {
             "timeMin": start.astimezone(UTC).isoformat(),
             "timeMax": end.astimezone(UTC).isoformat(),
             "items": [{"id": c} for c in calendar_ids],
         }
         _, answer = await self._send(self._service.freebusy().query(body=body))
-        spans: list[BusySpan] = []
+        spans: BusyByCalendar = {}
         for calendar_id, found in answer.get("calendars", {}).items():
             if found.get("errors"):
                 # A calendar we cannot read might be full: offering its times would be a lie.
                 reasons = [e.get("reason") for e in found["errors"]]
                 log.warning("google.freebusy_error", calendar_id=calendar_id, reasons=reasons)
                 raise CalendarUnavailableError(f"{calendar_id}: {reasons}")
-            spans.extend((_seconds(b["start"]), _seconds(b["end"])) for b in found.get("busy", []))
+            spans[calendar_id] = [
+                (_seconds(b["start"]), _seconds(b["end"])) for b in found.get("busy", [])
+            ]
         return spans
 
     async def _get(self, calendar_id: str, event_id: str) -> dict[str, Any] | None:

@@ -15,7 +15,12 @@ from typing import Any
 
 import structlog
 
-from calendar_adapter.protocol import BusySpan, CalendarUnavailableError, NewEvent
+from calendar_adapter.protocol import (
+    BusyByCalendar,
+    BusySpan,
+    CalendarUnavailableError,
+    NewEvent,
+)
 
 log = structlog.get_logger("frontdesk.calendar")
 
@@ -39,17 +44,16 @@ class LocalCalendar:
 
     async def busy(
         self, calendar_ids: Sequence[str], start: datetime, end: datetime, *, live: bool = False
-    ) -> list[BusySpan]:
+    ) -> BusyByCalendar:
         self._usable()
-        wanted = set(calendar_ids)
+        found: BusyByCalendar = {calendar_id: [] for calendar_id in calendar_ids}
         low, high = int(start.timestamp()), int(end.timestamp())
-        return [
-            span
-            for key, span in self._spans.items()
-            if span[0] < high
-            and span[1] > low
-            and self._events[key].get("calendar_id", "primary") in wanted
-        ]
+        for key, span in self._spans.items():
+            if span[0] < high and span[1] > low:
+                spans = found.get(self._events[key].get("calendar_id", "primary"))
+                if spans is not None:
+                    spans.append(span)
+        return found
 
     async def create_event(self, calendar_id: str, event: NewEvent) -> None:
         self._usable()

@@ -10,6 +10,12 @@ from typing import Protocol
 # Busy time as (start, end) POSIX seconds, end exclusive. A busy calendar yields thousands of
 # spans per search; converting that many aware datetimes costs more than the search itself.
 BusySpan = tuple[int, int]
+# Busy time per calendar id: every calendar asked for has an entry (empty when free).
+BusyByCalendar = dict[str, list[BusySpan]]
+
+
+def all_spans(busy: BusyByCalendar) -> list[BusySpan]:
+    return [span for spans in busy.values() for span in spans]
 
 
 class CalendarUnavailableError(Exception):
@@ -32,9 +38,10 @@ class NewEvent:
 class Calendar(Protocol):
     async def busy(
         self, calendar_ids: Sequence[str], start: datetime, end: datetime, *, live: bool = False
-    ) -> list[BusySpan]:
-        """Busy spans overlapping ``[start, end)`` across the given calendars. ``live`` asks the
-        calendar itself rather than any local copy (a booking's last check)."""
+    ) -> BusyByCalendar:
+        """Busy spans overlapping ``[start, end)`` of each given calendar, in one request to the
+        provider however many calendars are asked for. ``live`` asks the calendar itself rather
+        than any local copy (a booking's last check)."""
         ...
 
     async def create_event(self, calendar_id: str, event: NewEvent) -> None:

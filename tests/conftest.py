@@ -42,6 +42,12 @@ def business() -> Business:
     return load_business(FIXTURES / "business.toml")
 
 
+@pytest.fixture(scope="session")
+def clinic() -> Business:
+    """A business with three staff and a shared room (tests/fixtures/clinic.toml)."""
+    return load_business(FIXTURES / "clinic.toml")
+
+
 async def _reachable(url: str) -> bool:
     try:
         connection = await asyncpg.connect(url, timeout=2)

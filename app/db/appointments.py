@@ -4,7 +4,7 @@ call of a SQL function from supabase/migrations, so this store and the Supabase 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import date, datetime
 from typing import Any
@@ -12,16 +12,18 @@ from typing import Any
 import asyncpg
 from asyncpg.exceptions import DeadlockDetectedError, SerializationError
 
+from agent_tools.fairness import Load
 from agent_tools.ports import (
     Appointment,
     Booking,
+    Occupancy,
     Owner,
+    Placement,
     Reservation,
     StoreUnavailableError,
 )
 from app.db import rows
 from app.retry import DEADLOCK
-from calendar_adapter.protocol import BusySpan
 
 # Stale pending reservations of the same intent older than this are abandoned work.
 STALE_PENDING_SECONDS = 60
@@ -78,38 +80,62 @@ class PostgresAppointmentStore:
                     return await self._pool.fetchval(sql, *args)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def blocked(
+    async def occupancy(
         self,
         business_id: str,
-        calendar_id: str,
+        calendar_ids: Sequence[str],
+        room_units: Sequence[str],
         start: datetime,
         end: datetime,
+        *,
         except_id: str | None = None,
-    ) -> list[BusySpan]:
+    ) -> Occupancy:
         async with _faults():
             found = await self._pool.fetch(
-                "select s, e from fd_blocked($1, $2, $3, $4, $5)",
+                "select kind, key, s, e from fd_blocked_each($1, $2, $3, $4, $5, $6)",
                 business_id,
-                calendar_id,
+                list(calendar_ids),
+                list(room_units),
                 start,
                 end,
                 except_id,
             )
-        return [(r["s"], r["e"]) for r in found]
+        return rows.occupancy([dict(r) for r in found], calendar_ids, room_units)
 
     async def count_by_day(
-        self, business_id: str, calendar_id: str, start: datetime, end: datetime, zone: str
-    ) -> dict[date, int]:
+        self,
+        business_id: str,
+        calendar_ids: Sequence[str],
+        start: datetime,
+        end: datetime,
+        zone: str,
+        *,
+        except_id: str | None = None,
+    ) -> dict[str, dict[date, int]]:
         async with _faults():
             found = await self._pool.fetch(
-                "select day, n from fd_count_by_day($1, $2, $3, $4, $5)",
+                "select calendar, day, n from fd_count_by_day_each($1, $2, $3, $4, $5, $6)",
                 business_id,
-                calendar_id,
+                list(calendar_ids),
                 start,
                 end,
                 zone,
+                except_id,
             )
-        return {r["day"]: r["n"] for r in found}
+        return rows.counts_by_day([dict(r) for r in found])
+
+    async def staff_load(
+        self, business_id: str, calendar_ids: Sequence[str], start: datetime, end: datetime
+    ) -> dict[str, Load]:
+        async with _faults():
+            found = await self._pool.fetch(
+                "select calendar, minutes, last_assigned from fd_staff_load($1, $2, $3, $4)",
+                business_id,
+                list(calendar_ids),
+                start,
+                end,
+            )
+        return rows.staff_loads([dict(r) for r in found])
 
     async def reserve(self, booking: Booking) -> Reservation:
         result = await self._value(
@@ -153,17 +179,12 @@ class PostgresAppointmentStore:
         blocked: tuple[datetime, datetime],
         *,
         calendar_clean: bool,
+        place: Placement | None = None,
     ) -> Appointment | None:
-        result = await self._value(
-            "select fd_move($1, $2, $3, $4, $5, $6)",
-            appointment_id,
-            start,
-            end,
-            blocked[0],
-            blocked[1],
-            calendar_clean,
+        moved = rows.relocation_json(
+            appointment_id, start, end, blocked, calendar_clean=calendar_clean, place=place
         )
-        return rows.moved(result)
+        return rows.moved(await self._value("select fd_relocate($1::jsonb)", moved))
 
     async def cancel(
         self, appointment_id: str, reason: str, *, calendar_clean: bool

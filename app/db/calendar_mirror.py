@@ -12,7 +12,7 @@ import asyncpg
 
 from app.db.faults import store_faults
 from calendar_adapter.google import EventChange
-from calendar_adapter.protocol import BusySpan
+from calendar_adapter.protocol import BusyByCalendar
 
 LEASE_SECONDS = 30
 
@@ -38,9 +38,9 @@ class PostgresMirror:
 
     async def busy(
         self, calendar_ids: Sequence[str], start: datetime, end: datetime
-    ) -> list[BusySpan] | None:
+    ) -> BusyByCalendar | None:
         found = await self._value(
-            "select fd_mirror_busy($1, $2, $3, $4, $5)",
+            "select fd_mirror_busy_each($1, $2, $3, $4, $5)",
             self._business,
             list(calendar_ids),
             start,
@@ -49,7 +49,10 @@ class PostgresMirror:
         )
         if not found["fresh"]:
             return None
-        return [(s, e) for s, e in found["spans"]]
+        busy: BusyByCalendar = {calendar_id: [] for calendar_id in calendar_ids}
+        for calendar_id, s, e in found["spans"]:
+            busy.setdefault(calendar_id, []).append((s, e))
+        return busy
 
     async def sync_token(self, calendar_id: str) -> str | None:
         token: str | None = await self._value(

@@ -4,7 +4,7 @@ the same SQL function the asyncpg store calls, so both share one implementation 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import date, datetime
 from typing import Any
@@ -13,11 +13,19 @@ import httpx
 import structlog
 from postgrest.exceptions import APIError
 
-from agent_tools.ports import Appointment, Booking, Owner, Reservation, StoreUnavailableError
+from agent_tools.fairness import Load
+from agent_tools.ports import (
+    Appointment,
+    Booking,
+    Occupancy,
+    Owner,
+    Placement,
+    Reservation,
+    StoreUnavailableError,
+)
 from app.db import rows
 from app.db.appointments import STALE_PENDING_SECONDS
 from app.retry import DEADLOCK
-from calendar_adapter.protocol import BusySpan
 from supabase import AsyncClient, AsyncClientOptions, acreate_client
 
 log = structlog.get_logger("frontdesk.supabase")
@@ -71,40 +79,65 @@ class SupabaseAppointmentStore:
     async def ping(self) -> None:
         await self.call("fd_get", {"p_id": ""})
 
-    async def blocked(
+    async def occupancy(
         self,
         business_id: str,
-        calendar_id: str,
+        calendar_ids: Sequence[str],
+        room_units: Sequence[str],
         start: datetime,
         end: datetime,
+        *,
         except_id: str | None = None,
-    ) -> list[BusySpan]:
+    ) -> Occupancy:
         found = await self.call(
-            "fd_blocked",
+            "fd_blocked_each",
             {
                 "p_business": business_id,
-                "p_calendar": calendar_id,
+                "p_calendars": list(calendar_ids),
+                "p_units": list(room_units),
                 "p_from": _time(start),
                 "p_to": _time(end),
                 "p_except": except_id,
             },
         )
-        return [(int(r["s"]), int(r["e"])) for r in found or []]
+        return rows.occupancy(found or [], calendar_ids, room_units)
 
     async def count_by_day(
-        self, business_id: str, calendar_id: str, start: datetime, end: datetime, zone: str
-    ) -> dict[date, int]:
+        self,
+        business_id: str,
+        calendar_ids: Sequence[str],
+        start: datetime,
+        end: datetime,
+        zone: str,
+        *,
+        except_id: str | None = None,
+    ) -> dict[str, dict[date, int]]:
         found = await self.call(
-            "fd_count_by_day",
+            "fd_count_by_day_each",
             {
                 "p_business": business_id,
-                "p_calendar": calendar_id,
+                "p_calendars": list(calendar_ids),
                 "p_from": _time(start),
                 "p_to": _time(end),
                 "p_zone": zone,
+                "p_except": except_id,
             },
         )
-        return {date.fromisoformat(r["day"]): int(r["n"]) for r in found or []}
+        return rows.counts_by_day(found or [])
+
+    async def staff_load(
+        self, business_id: str, calendar_ids: Sequence[str], start: datetime, end: datetime
+    ) -> dict[str, Load]:
+        found = await self.call(
+            "fd_staff_load",
+            {
+                "p_business": business_id,
+                "p_calendars": list(calendar_ids),
+                "p_from": _time(start),
+                "p_to": _time(end),
+            },
+        )
+        return rows.staff_loads(found or [])
 
     async def reserve(self, booking: Booking) -> Reservation:
         result = await self.call(
@@ -158,19 +191,12 @@ class SupabaseAppointmentStore:
         blocked: tuple[datetime, datetime],
         *,
         calendar_clean: bool,
+        place: Placement | None = None,
     ) -> Appointment | None:
-        result = await self.call(
-            "fd_move",
-            {
-                "p_id": appointment_id,
-                "p_starts": _time(start),
-                "p_ends": _time(end),
-                "p_blocked_start": _time(blocked[0]),
-                "p_blocked_end": _time(blocked[1]),
-                "p_calendar_clean": calendar_clean,
-            },
+        moved = rows.relocation_json(
+            appointment_id, start, end, blocked, calendar_clean=calendar_clean, place=place
         )
-        return rows.moved(result)
+        return rows.moved(await self.call("fd_relocate", {"p": moved}))
 
     async def cancel(
         self, appointment_id: str, reason: str, *, calendar_clean: bool

@@ -126,11 +126,7 @@ async def _open_calendar(
         stack.push_async_callback(local.aclose)
         return business, local, None
     if shared.single_file and settings.google_calendar_ids:
-        business = replace(
-            business,
-            calendar_id=settings.google_calendar_ids[0],
-            extra_busy_calendars=settings.google_calendar_ids[1:],
-        )
+        business = _on_google(business, settings.google_calendar_ids)
     google = GoogleCalendar(
         credentials,
         base_url=settings.google_api_base_url,
@@ -148,6 +144,15 @@ async def _open_calendar(
         google,
         GoogleSync(google, mirror, shared.store, business, as_staff=lambda: acting_as(pool, STAFF)),
     )
+
+
+def _on_google(business: Business, calendar_ids: tuple[str, ...]) -> Business:
+    """GOOGLE_CALENDAR_ID (a single file only) names the business calendar (bookings go there)
+    and any others whose events make it busy. With [[staff]], bookings go to each person's
+    calendar, and every calendar named here is busy time for everyone (closures, team events)."""
+    if business.staff:
+        return replace(business, extra_busy_calendars=calendar_ids)
+    return replace(business, calendar_id=calendar_ids[0], extra_busy_calendars=calendar_ids[1:])
 
 
 def _push_channels(

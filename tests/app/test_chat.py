@@ -69,14 +69,15 @@ def assert_books_moves_and_cancels_by_number(lines: list[str]) -> None:
     assert len(offered) == 5
     assert lines[agent[0] + 6] == "(pick a time from 1 to 5)"
     second = offered[1].split("  (")[0]
-    assert lines[agent[1]] == f"agent: You're booked for Cleaning {second}."
+    # In the demo only Lena does cleanings: the booking is hers, and a move keeps her.
+    assert lines[agent[1]] == f"agent: You're booked for Cleaning {second} with Lena."
     mine = numbered(lines, agent[2])
     assert len(mine) == 1
-    assert mine[0].startswith(f"Cleaning {second} for Ada Lovelace")
+    assert mine[0].startswith(f"Cleaning {second} with Lena for Ada Lovelace")
     third = numbered(lines, agent[3])[2].split("  (")[0]
     assert lines[agent[4]].startswith("agent: Done: your Cleaning is moved to ")
-    assert lines[agent[4]].endswith(f"{third}.")
-    assert numbered(lines, agent[5])[0].startswith(f"Cleaning {third} for Ada Lovelace")
+    assert lines[agent[4]].endswith(f"{third} with Lena.")
+    assert numbered(lines, agent[5])[0].startswith(f"Cleaning {third} with Lena for Ada")
     assert lines[agent[6]].endswith("is cancelled.")
     assert numbered(lines, agent[7]) == []
     assert lines[agent[8]].startswith("agent: We offer Cleaning, ")

@@ -28,7 +28,9 @@ def test_the_demo_is_printed_as_a_person_reads_it() -> None:
     assert "  - Cleaning: an hour (keeps 10 minutes after free), $120; also called" in text
     assert "Closed: Friday, December 25, 2026" in lines
     assert "Special hours: Thursday, December 24, 2026, 9 AM to noon" in lines
-    assert "Staff: none yet (every booking needs the whole business free)" in lines
+    lena = "  - Lena Ruiz (lena-ruiz): Cleaning and Checkup; calendar lena@brightsmile.example"
+    assert lena in lines
+    assert "Room: Whitening suite x1, needed for Whitening" in lines
     assert not any(line.startswith("Warning") for line in lines)
 
 

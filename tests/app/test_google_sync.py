@@ -75,7 +75,7 @@ async def test_the_mirror_answers_while_fresh(sync: GoogleSync, fake_google: Fak
     await sync.sync(CAL)
     before = len(fake_google.requests)
     spans = await sync.google.busy([CAL], start - timedelta(days=1), start + timedelta(days=1))
-    assert spans == [(int(start.timestamp()), int(start.timestamp()) + 3600)]
+    assert spans == {CAL: [(int(start.timestamp()), int(start.timestamp()) + 3600)]}
     assert len(fake_google.requests) == before  # no Google round trip
 
 

@@ -31,7 +31,7 @@ CAL = "faults@group.calendar.google.com"
 
 
 class Down(LocalCalendar):
-    async def busy(self, *args: object, **kwargs: object) -> list[tuple[int, int]]:
+    async def busy(self, *args: object, **kwargs: object) -> dict[str, list[tuple[int, int]]]:
         raise CalendarUnavailableError("deadline")
 
 
@@ -250,7 +250,7 @@ async def test_an_unexpected_fault_is_logged_with_its_traceback_and_answered(
     deps: Deps, capsys: pytest.CaptureFixture[str]
 ) -> None:
     class Broken(LocalCalendar):
-        async def busy(self, *args: object, **kwargs: object) -> list[tuple[int, int]]:
+        async def busy(self, *args: object, **kwargs: object) -> dict[str, list[tuple[int, int]]]:
             raise KeyError("+15551239876")
 
     configure_logging("json", "info")

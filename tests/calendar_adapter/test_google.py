@@ -29,7 +29,7 @@ async def test_an_event_is_created_once_and_counts_as_busy(
     stored = fake_google.events[CAL]["fdabc123"]
     assert stored["extendedProperties"]["private"]["frontdesk_appointment"] == "apt_1"
     busy = await google.busy([CAL], NINE - timedelta(days=1), NINE + timedelta(days=1))
-    assert busy == [span(EVENT.start, EVENT.end)]
+    assert busy == {CAL: [span(EVENT.start, EVENT.end)]}
     assert fake_google.violations == []
 
 

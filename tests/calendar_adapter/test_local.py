@@ -22,9 +22,10 @@ async def test_events_persist_and_creating_twice_keeps_one(tmp_path: Path) -> No
     reopened = LocalCalendar(path)
     day = (NINE - timedelta(hours=9), NINE + timedelta(hours=15))
     span = (int(EVENT.start.timestamp()), int(EVENT.end.timestamp()))
-    assert await reopened.busy(["primary"], *day) == [span]
-    assert await reopened.busy(["other"], *day) == []
-    assert await reopened.busy(["primary"], EVENT.end, EVENT.end + timedelta(hours=1)) == []
+    assert await reopened.busy(["primary", "other"], *day) == {"primary": [span], "other": []}
+    assert await reopened.busy(["primary"], EVENT.end, EVENT.end + timedelta(hours=1)) == {
+        "primary": []
+    }
 
 
 async def test_deleting_is_idempotent(tmp_path: Path) -> None:
@@ -32,5 +33,5 @@ async def test_deleting_is_idempotent(tmp_path: Path) -> None:
     await calendar.create_event("primary", EVENT)
     await calendar.delete_event("primary", EVENT.event_id)
     await calendar.delete_event("primary", EVENT.event_id)
-    assert await calendar.busy(["primary"], NINE, NINE + timedelta(hours=1)) == []
+    assert await calendar.busy(["primary"], NINE, NINE + timedelta(hours=1)) == {"primary": []}
     assert await LocalCalendar(tmp_path / "calendar.json").event("primary", EVENT.event_id) is None

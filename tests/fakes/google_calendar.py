@@ -77,6 +77,9 @@ def _instant(value: dict[str, Any]) -> datetime:
     return datetime.fromisoformat(value["date"]).replace(tzinfo=UTC)
 
 
+FREEBUSY_CALENDARS_MAX = 50
+
+
 @dataclass
 class FakeGoogle:
     events: dict[str, dict[str, dict[str, Any]]] = field(default_factory=lambda: defaultdict(dict))
@@ -159,6 +162,8 @@ class FakeGoogle:
             )
             if high <= low:
                 return _error(400, "timeRangeEmpty", "The specified time range is empty.")
+            if len(body["items"]) > FREEBUSY_CALENDARS_MAX:  # calendarExpansionMax
+                return _error(400, "tooManyCalendarsRequested", "Too many calendars requested.")
             calendars: dict[str, Any] = {}
             for item in body["items"]:
                 if item["id"] not in fake.events:

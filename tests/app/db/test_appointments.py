@@ -91,15 +91,20 @@ async def test_buffers_count_and_other_calendars_do_not(store: PostgresAppointme
         await store.reserve(booking(2, NINE + timedelta(minutes=65)))
     await store.reserve(booking(3, NINE + timedelta(minutes=70)))
     await store.reserve(booking(4, calendar="hygienist-2"))
-    blocked = await store.blocked("test-dental", "primary", NINE, NINE + timedelta(hours=3))
-    assert sorted(blocked) == [
+    blocked = await store.occupancy(
+        "test-dental", ["primary", "nobody"], [], NINE, NINE + timedelta(hours=3)
+    )
+    assert blocked.calendars["nobody"] == []
+    assert sorted(blocked.calendars["primary"]) == [
         seconds(NINE, NINE + timedelta(minutes=70)),
         seconds(NINE + timedelta(minutes=70), NINE + timedelta(minutes=140)),
     ]
-    without_first = await store.blocked(
-        "test-dental", "primary", NINE, NINE + timedelta(hours=3), except_id="apt_test1"
+    without_first = await store.occupancy(
+        "test-dental", ["primary"], [], NINE, NINE + timedelta(hours=3), except_id="apt_test1"
     )
-    assert without_first == [seconds(NINE + timedelta(minutes=70), NINE + timedelta(minutes=140))]
+    assert without_first.calendars["primary"] == [
+        seconds(NINE + timedelta(minutes=70), NINE + timedelta(minutes=140))
+    ]
 
 
 async def test_confirm_release_and_the_states_they_allow(store: PostgresAppointmentStore) -> None:

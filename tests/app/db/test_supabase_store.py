@@ -87,14 +87,16 @@ async def test_a_conflict_answer_is_a_slot_conflict(store: SupabaseAppointmentSt
 async def test_busy_spans_and_owned_lookups_read_postgrest_rows(
     store: SupabaseAppointmentStore,
 ) -> None:
-    respx.post(f"{RPC}/fd_blocked").mock(
-        return_value=httpx.Response(200, json=[{"s": 1804780800, "e": 1804785000}])
+    respx.post(f"{RPC}/fd_blocked_each").mock(
+        return_value=httpx.Response(
+            200, json=[{"kind": "calendar", "key": "primary", "s": 1804780800, "e": 1804785000}]
+        )
     )
     respx.post(f"{RPC}/fd_find_owned").mock(return_value=httpx.Response(200, json=[]))
     nine = datetime(2027, 3, 11, 9, tzinfo=NY)
-    assert await store.blocked("b", "primary", nine, nine + timedelta(days=1)) == [
-        (1804780800, 1804785000)
-    ]
+    found = await store.occupancy("b", ["primary"], ["suite#1"], nine, nine + timedelta(days=1))
+    assert found.calendars == {"primary": [(1804780800, 1804785000)]}
+    assert found.rooms == {"suite#1": []}
     assert await store.find_owned("b", Owner(verified_phone="+1555"), nine) == []
     sent = json.loads(respx.calls.last.request.content)
     assert sent["p_verified_phone"] == "+1555"

@@ -1,0 +1,276 @@
+"""One search for bookable times: each qualified person's lane, and the shared rooms.
+
+A lane is one staff member's free time (their hours, their calendar, our appointments on it,
+their full days). A time is offered when at least one lane has it free and, for a service that
+needs a room, at least one unit of that room is free for the whole blocked span. Lanes are
+searched lazily and merged, so "anyone" across 8 people costs little more than one person.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from functools import partial
+
+from agent_tools import speech
+from agent_tools.availability import (
+    Hours,
+    Interval,
+    SlotQuery,
+    iter_slots,
+    merge,
+    overlaps,
+    spread,
+    to_datetime,
+    utc_seconds,
+    without,
+)
+from agent_tools.business import Business, Service
+from agent_tools.ports import Appointment, Deps
+from agent_tools.staff import StaffMember
+from agent_tools.views import with_whom
+
+
+@dataclass(frozen=True, slots=True)
+class Lane:
+    """One person's time in a search."""
+
+    member: StaffMember
+    busy: list[Interval]
+    full_days: frozenset[date] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Spot:
+    """Who and which room unit could take an appointment at a given start."""
+
+    member: StaffMember
+    room_unit: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Search:
+    """Everything needed to list slots for one service up to the booking horizon."""
+
+    business: Business
+    service: Service
+    now: datetime
+    lanes: tuple[Lane, ...]
+    named: StaffMember | None = None  # the caller asked for this person
+    rooms: tuple[tuple[str, list[Interval]], ...] = ()  # (unit, busy) when the service needs one
+
+    @property
+    def today(self) -> date:
+        return self.business.today(self.now)
+
+    @property
+    def not_before(self) -> int:
+        return int((self.now + self.business.rules.min_notice).timestamp())
+
+    @property
+    def horizon(self) -> int:
+        return int((self.now + timedelta(days=self.business.rules.max_days_ahead)).timestamp())
+
+    def unbusy(self) -> Search:
+        """The same search as if nobody had anything booked: what the hours alone allow."""
+        return replace(
+            self,
+            lanes=tuple(Lane(lane.member, []) for lane in self.lanes),
+            rooms=tuple((unit, []) for unit, _ in self.rooms),
+        )
+
+    def _lane_starts(
+        self,
+        lane: Lane,
+        window: Interval,
+        daily: tuple[time, time] | None,
+        ends_by: bool,
+    ) -> Iterator[int]:
+        query = SlotQuery(
+            service=self.service,
+            window=window,
+            not_before=self.not_before,
+            not_after=self.horizon,
+            busy=lane.busy,
+            full_days=lane.full_days,
+            daily=daily,
+            ends_by=ends_by,
+            hours=self._hours(lane.member),
+        )
+        return iter_slots(self.business, query)
+
+    def _hours(self, member: StaffMember) -> Hours | None:
+        if member.implicit or (member.weekly_hours is None):
+            return None  # the business's own hours (closures and special hours included)
+        return partial(self.business.staff_hours_on, member)
+
+    def starts(
+        self,
+        start: int,
+        end: int,
+        daily: tuple[time, time] | None = None,
+        *,
+        ends_by: bool = False,
+    ) -> Iterable[int]:
+        """Open starts in ``[start, end)``, earliest first, each once however many people
+        are free then."""
+        window = Interval(start, end)
+        streams = [self._lane_starts(lane, window, daily, ends_by) for lane in self.lanes]
+        merged = streams[0] if len(streams) == 1 else _unique(heapq.merge(*streams))
+        if not self.rooms:
+            return merged
+        return (s for s in merged if self._room_unit_free(s) is not None)
+
+    def _blocked(self, start: int) -> tuple[int, int]:
+        service = self.service
+        end = start + int(service.duration.total_seconds())
+        return (
+            start - int(service.buffer_before.total_seconds()),
+            end + int(service.buffer_after.total_seconds()),
+        )
+
+    def _room_unit_free(self, start: int) -> str | None:
+        low, high = self._blocked(start)
+        return next((unit for unit, busy in self.rooms if not overlaps(busy, low, high)), None)
+
+    def spots(self, start: datetime) -> list[Spot]:
+        """Each person free at ``start``, with a free room unit when one is needed (every
+        free unit, so a booking that loses one unit to a race can take the next)."""
+        at = utc_seconds(start)
+        members = [
+            lane.member
+            for lane in self.lanes
+            if any(s == at for s in self._lane_starts(lane, Interval(at, at + 1), None, False))
+        ]
+        if not self.rooms:
+            return [Spot(member, None) for member in members]
+        low, high = self._blocked(at)
+        units = [unit for unit, busy in self.rooms if not overlaps(busy, low, high)]
+        return [Spot(member, unit) for member in members for unit in units]
+
+    def offers_start(self, start: datetime) -> bool:
+        at = utc_seconds(start)
+        return any(s == at for s in self.starts(at, at + 1))
+
+    def say(self, starts: Iterable[int]) -> str:
+        zone = self.business.timezone
+        said = speech.choices([to_datetime(s, zone) for s in starts], self.today)
+        return said + self.with_whom
+
+    @property
+    def with_whom(self) -> str:
+        """ " with Maya" when the business has several people and this search is one's."""
+        return with_whom(self.named, self.business)
+
+    def nearest(self, around: int, limit: int = 3) -> list[int]:
+        """Open times nearest ``around``: the latest one before it (if any), then the next ones
+        after it, spread over the coming days."""
+        before: int | None = None
+        for start in self.starts(self.not_before, around):
+            before = start
+        wanted_after = limit - (1 if before is not None else 0)
+        after = spread(self.starts(around, self.horizon), wanted_after, self.business.timezone)
+        return ([before] if before is not None else []) + after
+
+
+def _unique(starts: Iterable[int]) -> Iterator[int]:
+    last = None
+    for start in starts:
+        if start != last:
+            yield start
+            last = start
+
+
+async def open_search(
+    deps: Deps,
+    service: Service,
+    now: datetime,
+    *,
+    around: datetime | None = None,
+    moving: Appointment | None = None,
+    named: StaffMember | None = None,
+) -> Search:
+    """Load busy time from the calendars and our own appointments, concurrently, in one
+    request each however many people: up to the horizon (so alternatives cost nothing more),
+    or only the day either side of ``around`` when a single start is to be checked. The
+    people are ``named``, else everyone who does the service. The time of an appointment
+    being ``moving`` does not count as busy."""
+    business = deps.business
+    members = [named] if named is not None else [m for m in business.team if m.does(service)]
+    room = business.room_for(service)
+    units = room.units if room is not None else ()
+    start = now - service.duration - service.buffer_after
+    end = now + timedelta(days=business.rules.max_days_ahead + 1)
+    if around is not None:
+        start, end = max(start, around - timedelta(days=1)), around + timedelta(days=1)
+    calendars = [m.calendar_id for m in members]
+    except_id = moving.appointment_id if moving else None
+    calendar_busy, ours, full_days = await asyncio.gather(
+        deps.calendar.busy(
+            list(dict.fromkeys([*calendars, *business.extra_busy_calendars])),
+            start,
+            end,
+            live=around is not None,
+        ),
+        deps.store.occupancy(business.id, calendars, units, start, end, except_id=except_id),
+        _full_days(deps, members, start, end, except_id),
+    )
+    if moving is not None and moving.calendar_id in calendar_busy:  # its own calendar event
+        calendar_busy[moving.calendar_id] = without(
+            calendar_busy[moving.calendar_id], utc_seconds(moving.start), utc_seconds(moving.end)
+        )
+    everyone = [span for c in business.extra_busy_calendars for span in calendar_busy.get(c, [])]
+    lanes = tuple(
+        Lane(
+            member,
+            merge(
+                [
+                    *calendar_busy.get(member.calendar_id, []),
+                    *ours.calendars.get(member.calendar_id, []),
+                    *everyone,
+                ]
+            ),
+            full_days.get(member.calendar_id, frozenset()),
+        )
+        for member in members
+    )
+    rooms = tuple((unit, merge(ours.rooms.get(unit, []))) for unit in units)
+    return Search(business, service, now, lanes, named=named, rooms=rooms)
+
+
+async def _full_days(
+    deps: Deps, members: list[StaffMember], start: datetime, end: datetime, except_id: str | None
+) -> dict[str, frozenset[date]]:
+    """Per calendar, the local dates at a cap: the business's (all its calendars together)
+    or the person's own."""
+    business = deps.business
+    cap = business.rules.max_per_day
+    if cap is None and all(m.max_per_day is None for m in members):
+        return {}
+    counts = await deps.store.count_by_day(
+        business.id,
+        business.booking_calendar_ids,
+        start,
+        end,
+        business.timezone.key,
+        except_id=except_id,
+    )
+    totals: dict[date, int] = {}
+    for by_day in counts.values():
+        for day, n in by_day.items():
+            totals[day] = totals.get(day, 0) + n
+    business_full = {day for day, n in totals.items() if cap is not None and n >= cap}
+    return {
+        m.calendar_id: frozenset(
+            business_full
+            | {
+                day
+                for day, n in counts.get(m.calendar_id, {}).items()
+                if m.max_per_day is not None and n >= m.max_per_day
+            }
+        )
+        for m in members
+    }
