@@ -1,15 +1,15 @@
-"""Many businesses in one process: 200 businesses (BUSINESS_CONFIG a directory), each with the
-busy time of 3 staff calendars, next to the same server with 1 business, both running in this
-run: start-up time, resident memory, ``find_slots`` latency for a random business, and
-Postgres transactions per call.
+"""Many businesses in one process: 200 businesses (BUSINESS_CONFIG a directory), each with
+3 staff (``[[staff]]``, each with their own busy calendar), next to the same server with 1
+business, both running in this run: start-up time, resident memory, ``find_slots`` latency for
+a random business, and Postgres transactions per call.
 
     python -m bench.tenants [--businesses 200] [--calls 400] [--busy 150]
 
 Needs Postgres on 127.0.0.1:5432 (or BENCH_ADMIN_DATABASE_URL); each server gets a fresh
 database of its own, so the transaction counts are its alone. Calls alternate between the two
 servers, so both see the same machine. The local calendar stands in for Google (one JSON file
-per business, seeded with 3 x ``--busy`` events); Google's own costs are in bench/google.py and
-the quota math in docs/tenants.md.
+per business, ``--busy`` events in each staff calendar); Google's own costs are in
+bench/google.py and the quota math in docs/tenants.md.
 """
 
 from __future__ import annotations
@@ -39,8 +39,9 @@ from bench.stats import machine
 from bench.webhook import free_port, wait_ready
 
 KEY = "key_bench"
-FIXTURE = Path(__file__).parent.parent / "tests" / "fixtures" / "business.toml"
-STAFF = 3
+# A clinic with 3 staff, each with their own calendar (and a shared room).
+FIXTURE = Path(__file__).parent.parent / "tests" / "fixtures" / "clinic.toml"
+STAFF = ("maya", "sam", "lena")
 STATS_FLUSH_SECONDS = 11.0
 
 
@@ -50,19 +51,21 @@ def write_businesses(directory: Path, data_dir: Path, count: int, busy: int) -> 
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     for index in range(count):
         business_id = f"bench-{index:03d}"
-        body = text.replace('id = "test-dental"', f'id = "{business_id}"')
+        body = text.replace('id = "test-clinic"', f'id = "{business_id}"')
+        body = body.replace("@clinic.test", f"@{business_id}.test")
         body += f'\n[retell]\nagent_ids = ["agent_{business_id}"]\n'
         (directory / f"{business_id}.toml").write_text(body, encoding="utf-8")
         events = {}
-        for staff in range(STAFF):  # each staff member's busy time, in the business's calendar
+        for staff in STAFF:  # each person's own calendar, as busy as a working diary
+            calendar_id = f"{staff}@{business_id}.test"
             for n in range(busy):
                 start = now + timedelta(minutes=5 * rng.randrange(0, 60 * 24 * 12))
                 end = start + timedelta(minutes=rng.choice([15, 30, 45]))
-                events[f"primary/s{staff}e{n}"] = {
-                    "calendar_id": "primary",
+                events[f"{calendar_id}/e{n}"] = {
+                    "calendar_id": calendar_id,
                     "start": start.isoformat(),
                     "end": end.isoformat(),
-                    "summary": f"Staff {staff} busy",
+                    "summary": "Busy",
                     "description": "",
                     "appointment_id": "",
                 }
@@ -205,7 +208,7 @@ def report(servers: tuple[Server, Server], per_call: dict[str, float], options: 
     one, many = servers
     print(f"machine: {machine()}")
     print(
-        f"{options.businesses} businesses x {STAFF} staff calendars "
+        f"{options.businesses} businesses x {len(STAFF)} staff calendars "
         f"({options.busy} busy events each) vs 1 business; {options.calls} find_slots each"
     )
     print(
