@@ -107,12 +107,15 @@ def _env_name(table: Mapping[str, Any], key: str, path: str) -> str | None:
 
 
 def _check_unique(tenants: tuple[TenantConfig, ...]) -> None:
-    """No id, agent or number in two files: the second file is named, with the key."""
+    """No id, agent, number or operator key variable in two files: the second file is named,
+    with the key."""
     owners: dict[tuple[str, str], Path] = {}
     for tenant in tenants:
         claims = [("business.id", tenant.business.id)]
         claims += [(f"retell.agent_ids[{i}]", a) for i, a in enumerate(tenant.agent_ids)]
         claims += [(f"retell.phone_numbers[{i}]", n) for i, n in enumerate(tenant.phone_numbers)]
+        if tenant.operator_key_env:  # one key, one business: else it would see only the first
+            claims.append(("operator.key_env", tenant.operator_key_env))
         for key, value in claims:
             kind = key.split("[")[0]
             first = owners.setdefault((kind, value), tenant.source)

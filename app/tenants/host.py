@@ -57,8 +57,6 @@ class TenantHost:
         """Re-read the config; :class:`ConfigError` (nothing changed) when it is invalid."""
         async with self._lock:
             configs = load_tenants(self._path)
-            if self._shared.single_file and len(configs) != 1:  # pragma: no cover - a file
-                raise ConfigError(f"{self._path}: one business expected")
             old = self.current
             tenants: list[Tenant] = []
             built: list[Tenant] = []

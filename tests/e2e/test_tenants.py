@@ -293,6 +293,7 @@ def test_a_reload_adds_a_business_and_an_invalid_set_is_refused_with_its_reason(
     text = text.replace('id = "test-dental"', 'id = "second-dental"')
     text = text.replace("agent_dental_01", "agent_second_01").replace("+12125550199", "")
     text = text.replace('phone_numbers = [""]', "phone_numbers = []")
+    text = text.replace("OPERATOR_KEY_TEST_DENTAL", "OPERATOR_KEY_SECOND_DENTAL")
     added.write_text(text, encoding="utf-8")
     broken = businesses / "broken.toml"
     try:

@@ -75,6 +75,7 @@ def test_an_unknown_key_in_one_file_names_that_file_and_the_key(tmp_path: Path) 
         ("", "business.id"),
         ('\n[retell]\nagent_ids = ["agent_same"]\n', "retell.agent_ids[0]"),
         ('\n[retell]\nphone_numbers = ["+12125550100"]\n', "retell.phone_numbers[0]"),
+        ('\n[operator]\nkey_env = "OPERATOR_KEY_SHARED"\n', "operator.key_env"),
     ],
 )
 def test_an_id_agent_or_number_claimed_by_two_files_is_refused(
