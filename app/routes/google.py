@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import structlog
 from litestar import Request, Response, post
 from litestar.status_codes import HTTP_200_OK
 
@@ -46,4 +47,7 @@ async def _channels_of(state: AppState, channel_id: str) -> PushChannels | None:
         return None
     business_id = await channel_business(state.pool, channel_id)
     tenant = state.tenants.get(business_id) if business_id else None
-    return tenant.push_channels if tenant else None
+    if tenant is None:
+        return None
+    structlog.contextvars.bind_contextvars(business=tenant.id)
+    return tenant.push_channels
