@@ -7,6 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import time
+from functools import lru_cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,12 +18,15 @@ class OpenRange:
     end: time
 
 
+@lru_cache(maxsize=8192)
 def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+@lru_cache(maxsize=8192)
 def loose(text: str) -> str:
-    """Words as a caller may say them: no accents, apostrophes, punctuation or plural "s"."""
+    """Words as a caller may say them: no accents, apostrophes, punctuation or plural "s".
+    (Kept for the words seen lately: every search reads the service's names again.)"""
     plain = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
     plain = re.sub(r"['\u2019`]", "", plain).replace("&", " and ")

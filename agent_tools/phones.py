@@ -9,6 +9,7 @@ libphonenumber metadata). Pure: no I/O, no settings.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, ValidationResult
@@ -50,8 +51,10 @@ def normalise(text: str, country: str | None) -> PhoneNumber:
     return PhoneNumber(phonenumbers.format_number(parsed, PhoneNumberFormat.E164))
 
 
+@lru_cache(maxsize=4096)
 def normalise_or_none(text: str | None, country: str | None) -> PhoneNumber | None:
-    """For caller ID, which may be absent or a word ("anonymous"): None when not a number."""
+    """For caller ID, which may be absent or a word ("anonymous"): None when not a number.
+    Kept for the numbers seen lately: every tool call of a call reads the same caller ID."""
     if not text or not text.strip():
         return None
     try:

@@ -219,9 +219,10 @@ async def open_search(
         _full_days(deps, members, start, end, except_id),
     )
     if moving is not None and moving.calendar_id in calendar_busy:  # its own calendar event
-        calendar_busy[moving.calendar_id] = without(
+        own = without(
             calendar_busy[moving.calendar_id], utc_seconds(moving.start), utc_seconds(moving.end)
         )
+        calendar_busy = {**calendar_busy, moving.calendar_id: own}  # (the ports' maps are shared)
     everyone = [span for c in business.extra_busy_calendars for span in calendar_busy.get(c, [])]
     lanes = tuple(
         Lane(

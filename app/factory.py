@@ -20,10 +20,12 @@ from app import unexpected
 from app.config_schema import zone_warning
 from app.db import supabase_store
 from app.db.appointments import PostgresAppointmentStore, create_pool
+from app.db.change_feed import ChangeFeed
 from app.db.embedded import start_embedded_postgres
 from app.db.migrations import apply_migrations
 from app.db.operator_records import OperatorRecords
 from app.db.phone_backfill import normalise_stored_phones
+from app.db.span_cache import SpanCache
 from app.db.supabase_store import SupabaseAppointmentStore
 from app.guards import app_state
 from app.idempotency import DurableTier, FastTier
@@ -71,7 +73,9 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             if not settings.retell_api_key:
                 log.warning("webhooks.unsigned", detail="ALLOW_UNSIGNED_WEBHOOKS is on: demo only")
             db = await _open_database(settings, configs, stack)
-            shared = Shared(settings, db.store, db.pool, clock, single_file, credentials)
+            shared = Shared(
+                settings, db.store, db.pool, clock, single_file, credentials, cache=db.cache
+            )
             host = await TenantHost.start(shared, settings.business_config, configs)
             stack.push_async_callback(host.aclose)
             host.listen_for_sighup()
@@ -152,6 +156,7 @@ class _Database:
     store: PostgresAppointmentStore | SupabaseAppointmentStore
     durable: DurableTier
     operator_records: OperatorRecords
+    cache: SpanCache | None = None
 
 
 async def _open_database(
@@ -181,13 +186,26 @@ async def _open_database(
             business = config.business
             await normalise_stored_phones(connection, business.id, business.country)
     kind = "postgres" if settings.database_url else "embedded"
+    cache = await _span_cache(settings, url, stack)
     return _Database(
         kind,
         pool,
-        PostgresAppointmentStore(pool),
+        PostgresAppointmentStore(pool, cache),
         PostgresRecords(pool),
         OperatorRecords.over_pool(pool),
+        cache,
     )
+
+
+async def _span_cache(settings: Settings, url: str, stack: AsyncExitStack) -> SpanCache | None:
+    """Busy time kept in memory between changes, told of them by Postgres (LISTEN). Not behind
+    a pooler in transaction mode (STATEMENT_CACHE=false), which does not deliver them."""
+    if not settings.statement_cache:
+        return None
+    feed = ChangeFeed(url)
+    await feed.start()
+    stack.push_async_callback(feed.aclose)
+    return SpanCache(feed)
 
 
 def _google_credentials(settings: Settings) -> Credentials | None:

@@ -30,8 +30,9 @@ def request_limits(body_timeout_seconds: float) -> Any:
             state = {"started": False, "timed_out": False}
 
             async def timed_receive() -> ReceiveMessage:
-                try:
-                    return await asyncio.wait_for(receive(), body_timeout_seconds)
+                try:  # asyncio.timeout: no task per message, unlike wait_for
+                    async with asyncio.timeout(body_timeout_seconds):
+                        return await receive()
                 except TimeoutError:
                     if not state["started"]:
                         state["timed_out"] = True

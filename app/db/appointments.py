@@ -23,6 +23,8 @@ from agent_tools.ports import (
     StoreUnavailableError,
 )
 from app.db import rows
+from app.db.span_cache import SpanCache
+from app.journal import ToolCallRecord
 from app.retry import DEADLOCK
 
 # Stale pending reservations of the same intent older than this are abandoned work.
@@ -70,15 +72,29 @@ def _rolled_back(error: BaseException) -> bool:
 
 
 class PostgresAppointmentStore:
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, cache: SpanCache | None = None) -> None:
         self._pool = pool
+        self._cache = cache
 
     async def _value(self, sql: str, *args: Any) -> Any:
+        try:  # the first attempt without the retry machinery: it is the hot path
+            async with _faults():
+                return await self._pool.fetchval(sql, *args)
+        except (DeadlockDetectedError, SerializationError):
+            pass
         async for attempt in DEADLOCK.retrying(_rolled_back):
             with attempt:
                 async with _faults():
                     return await self._pool.fetchval(sql, *args)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _change(self, sql: str, *args: Any) -> Any:
+        """A write to appointments: this instance's cached busy time is stale from now."""
+        try:
+            return await self._value(sql, *args)
+        finally:
+            if self._cache is not None:
+                self._cache.changed()
 
     async def occupancy(
         self,
@@ -90,17 +106,24 @@ class PostgresAppointmentStore:
         *,
         except_id: str | None = None,
     ) -> Occupancy:
-        async with _faults():
-            found = await self._pool.fetch(
-                "select kind, key, s, e from fd_blocked_each($1, $2, $3, $4, $5, $6)",
-                business_id,
-                list(calendar_ids),
-                list(room_units),
-                start,
-                end,
-                except_id,
-            )
-        return rows.occupancy([dict(r) for r in found], calendar_ids, room_units)
+        async def fetch(low: datetime, high: datetime) -> Occupancy:
+            async with _faults():
+                found = await self._pool.fetch(
+                    "select kind, key, s, e from fd_blocked_each($1, $2, $3, $4, $5, $6)",
+                    business_id,
+                    list(calendar_ids),
+                    list(room_units),
+                    low,
+                    high,
+                    except_id,
+                )
+            return rows.occupancy([dict(r) for r in found], calendar_ids, room_units)
+
+        if self._cache is None or except_id is not None:
+            return await fetch(start, end)
+        key = ("occupancy", business_id, tuple(calendar_ids), tuple(room_units))
+        kept = await self._cache.get(key, start, end, fetch)
+        return kept if kept is not None else await fetch(start, end)
 
     async def count_by_day(
         self,
@@ -138,7 +161,7 @@ class PostgresAppointmentStore:
         return rows.staff_loads([dict(r) for r in found])
 
     async def reserve(self, booking: Booking) -> Reservation:
-        result = await self._value(
+        result = await self._change(
             "select fd_reserve($1::jsonb, $2)", rows.booking_json(booking), STALE_PENDING_SECONDS
         )
         return rows.reservation(result)
@@ -148,10 +171,10 @@ class PostgresAppointmentStore:
         return rows.maybe_appointment(found)
 
     async def confirm(self, appointment_id: str) -> Appointment | None:
-        return rows.maybe_appointment(await self._value("select fd_confirm($1)", appointment_id))
+        return rows.maybe_appointment(await self._change("select fd_confirm($1)", appointment_id))
 
     async def release(self, appointment_id: str, reason: str, *, calendar_clean: bool) -> None:
-        await self._value("select fd_release($1, $2, $3)", appointment_id, reason, calendar_clean)
+        await self._change("select fd_release($1, $2, $3)", appointment_id, reason, calendar_clean)
 
     async def get(self, appointment_id: str) -> Appointment | None:
         return rows.maybe_appointment(await self._value("select fd_get($1)", appointment_id))
@@ -184,12 +207,12 @@ class PostgresAppointmentStore:
         moved = rows.relocation_json(
             appointment_id, start, end, blocked, calendar_clean=calendar_clean, place=place
         )
-        return rows.moved(await self._value("select fd_relocate($1::jsonb)", moved))
+        return rows.moved(await self._change("select fd_relocate($1::jsonb)", moved))
 
     async def cancel(
         self, appointment_id: str, reason: str, *, calendar_clean: bool
     ) -> Appointment | None:
-        result = await self._value(
+        result = await self._change(
             "select fd_cancel($1, $2, $3)", appointment_id, reason, calendar_clean
         )
         return rows.maybe_appointment(result)
@@ -221,24 +244,9 @@ class PostgresAppointmentStore:
             "select fd_record_call_event($1, $2, $3::jsonb)", business_id, event, payload
         )
 
-    async def record_tool_call(
-        self,
-        business_id: str,
-        *,
-        call_id: str | None,
-        tool: str,
-        outcome: str,
-        duration_ms: float,
-        appointment_id: str | None,
-    ) -> None:
+    async def record_tool_calls(self, business_id: str, records: list[ToolCallRecord]) -> None:
         await self._value(
-            "select fd_record_tool_call($1, $2, $3, $4, $5, $6)",
-            business_id,
-            call_id,
-            tool,
-            outcome,
-            duration_ms,
-            appointment_id,
+            "select fd_record_tool_calls($1, $2::jsonb)", business_id, rows.tool_calls_json(records)
         )
 
     async def caller(

@@ -11,6 +11,7 @@ from typing import Any
 import asyncpg
 
 from app.db.faults import store_faults
+from app.db.span_cache import SpanCache
 from calendar_adapter.google import EventChange
 from calendar_adapter.protocol import BusyByCalendar
 
@@ -27,10 +28,17 @@ class PostgresMirror:
     """Busy time per calendar (read by the Google adapter), sync state, and channels.
     Connection trouble is :class:`StoreUnavailableError`, as everywhere in the store."""
 
-    def __init__(self, pool: asyncpg.Pool, business_id: str, fresh_seconds: int) -> None:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        business_id: str,
+        fresh_seconds: int,
+        cache: SpanCache | None = None,
+    ) -> None:
         self._pool = pool
         self._business = business_id
         self._fresh = fresh_seconds
+        self._cache = cache
 
     async def _value(self, sql: str, *args: Any) -> Any:
         async with store_faults():
@@ -39,20 +47,30 @@ class PostgresMirror:
     async def busy(
         self, calendar_ids: Sequence[str], start: datetime, end: datetime
     ) -> BusyByCalendar | None:
-        found = await self._value(
-            "select fd_mirror_busy_each($1, $2, $3, $4, $5)",
-            self._business,
-            list(calendar_ids),
-            start,
-            end,
-            self._fresh,
+        """None when the copy is not fresh (then Google is asked); a fresh copy may be kept in
+        memory until the mirror changes (app/db/span_cache.py)."""
+
+        async def fetch(low: datetime, high: datetime) -> BusyByCalendar | None:
+            found = await self._value(
+                "select fd_mirror_busy_each($1, $2, $3, $4, $5)",
+                self._business,
+                list(calendar_ids),
+                low,
+                high,
+                self._fresh,
+            )
+            if not found["fresh"]:
+                return None
+            busy: BusyByCalendar = {calendar_id: [] for calendar_id in calendar_ids}
+            for calendar_id, s, e in found["spans"]:
+                busy.setdefault(calendar_id, []).append((s, e))
+            return busy
+
+        if self._cache is None:
+            return await fetch(start, end)
+        return await self._cache.get(
+            ("mirror", self._business, tuple(calendar_ids)), start, end, fetch
         )
-        if not found["fresh"]:
-            return None
-        busy: BusyByCalendar = {calendar_id: [] for calendar_id in calendar_ids}
-        for calendar_id, s, e in found["spans"]:
-            busy.setdefault(calendar_id, []).append((s, e))
-        return busy
 
     async def sync_token(self, calendar_id: str) -> str | None:
         token: str | None = await self._value(
@@ -73,6 +91,8 @@ class PostgresMirror:
     async def save(
         self, calendar_id: str, changes: list[EventChange], token: str, *, full: bool
     ) -> None:
+        if self._cache is not None:
+            self._cache.changed()
         await self._value(
             "select fd_mirror_save($1, $2, $3, $4, $5)",
             self._business,

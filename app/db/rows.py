@@ -17,6 +17,7 @@ from agent_tools.ports import (
     Reservation,
     SlotConflictError,
 )
+from app.journal import ToolCallRecord
 from app.metrics import SLOT_CONFLICTS
 from calendar_adapter.protocol import BusySpan
 
@@ -146,3 +147,17 @@ def moved(result: dict[str, Any]) -> Appointment | None:
         SLOT_CONFLICTS.inc()
         raise SlotConflictError
     return maybe_appointment(result.get("appointment"))
+
+
+def tool_calls_json(records: list[ToolCallRecord]) -> list[dict[str, Any]]:
+    return [
+        {
+            "call_id": r.call_id,
+            "tool": r.tool,
+            "outcome": r.outcome,
+            "duration_ms": r.duration_ms,
+            "appointment_id": r.appointment_id,
+            "at": r.at.isoformat(),
+        }
+        for r in records
+    ]

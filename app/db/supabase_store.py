@@ -25,6 +25,7 @@ from agent_tools.ports import (
 )
 from app.db import rows
 from app.db.appointments import STALE_PENDING_SECONDS
+from app.journal import ToolCallRecord
 from app.retry import DEADLOCK
 from supabase import AsyncClient, AsyncClientOptions, acreate_client
 
@@ -249,26 +250,9 @@ class SupabaseAppointmentStore:
             },
         )
 
-    async def record_tool_call(
-        self,
-        business_id: str,
-        *,
-        call_id: str | None,
-        tool: str,
-        outcome: str,
-        duration_ms: float,
-        appointment_id: str | None,
-    ) -> None:
+    async def record_tool_calls(self, business_id: str, records: list[ToolCallRecord]) -> None:
         await self.call(
-            "fd_record_tool_call",
-            {
-                "p_business": business_id,
-                "p_call_id": call_id,
-                "p_tool": tool,
-                "p_outcome": outcome,
-                "p_duration_ms": duration_ms,
-                "p_appointment_id": appointment_id,
-            },
+            "fd_record_tool_calls", {"p_business": business_id, "p": rows.tool_calls_json(records)}
         )
 
     async def caller(

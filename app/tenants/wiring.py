@@ -29,6 +29,7 @@ from app import reconciler
 from app.db.appointments import PostgresAppointmentStore
 from app.db.calendar_mirror import PostgresMirror
 from app.db.history import STAFF, acting_as
+from app.db.span_cache import SpanCache
 from app.db.supabase_store import SupabaseAppointmentStore
 from app.google_channels import PushChannels
 from app.google_sync import GoogleSync
@@ -54,6 +55,7 @@ class Shared:
     single_file: bool  # BUSINESS_CONFIG is one file: Google as configured by GOOGLE_* (as before)
     # The single file's credentials, parsed before serving (factory); None: local calendar.
     credentials: Credentials | None = None
+    cache: SpanCache | None = None  # busy time in memory between changes (keys name the business)
 
 
 def directory_credentials(config: TenantConfig, settings: Settings) -> Credentials | None:
@@ -137,7 +139,7 @@ async def _open_calendar(
     if shared.pool is None:  # the mirror and push need a direct database connection
         return business, google, None
     pool = shared.pool
-    mirror = PostgresMirror(pool, business.id, settings.google_mirror_fresh_seconds)
+    mirror = PostgresMirror(pool, business.id, settings.google_mirror_fresh_seconds, shared.cache)
     google.mirror = mirror
     return (
         business,

@@ -8,7 +8,7 @@ request = function()
   n = n + 1
   local when = phrases[(n % #phrases) + 1]
   local body = string.format(
-    '{"name":"find_slots","call":{"call_id":"load_%d_%d","from_number":"+14155550100"},"args":{"when":"%s"}}',
+    '{"name":"find_slots","call":{"call_id":"load_%d_%d","from_number":"+14155550100"},"args":{"service":"checkup","when":"%s"}}',
     math.random(1, 1000000000), n, when)
   return wrk.format(nil, "/retell/functions", nil, body)
 end

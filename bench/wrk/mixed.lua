@@ -18,7 +18,7 @@ request = function()
       call, n % 10000, start)
   else
     body = string.format(
-      '{"name":"find_slots","call":{"call_id":"%s","from_number":"+14155550100"},"args":{"when":"next week"}}',
+      '{"name":"find_slots","call":{"call_id":"%s","from_number":"+14155550100"},"args":{"service":"checkup","when":"next week"}}',
       call)
   end
   return wrk.format(nil, "/retell/functions", nil, body)

@@ -108,6 +108,10 @@ async def test_a_new_caller_books(retell: RetellClient, clean_pool: asyncpg.Pool
     assert call["summary"] == "The caller managed an appointment."
     assert "Ada Lovelace" in call["transcript"]
     assert call["started_at"] == NOW
+    # Tool-call records are written in batches, a few milliseconds after the replies.
+    await eventually(
+        clean_pool, "select count(*) from tool_calls where call_id = 'call_new'", expect=2
+    )
     trace = await clean_pool.fetchval("select fd_call_trace('call_new')")
     assert [t["tool"] for t in trace["tool_calls"]] == ["find_slots", "book_appointment"]
     assert [a["id"] for a in trace["appointments"]] == [booked["appointment"]["appointment_id"]]
