@@ -64,6 +64,11 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             log.warning("config.timezone_without_dst", business=config.business.id, detail=warning)
     single_file = not settings.business_config.is_dir()
     credentials = _google_credentials(settings) if single_file else None
+    if not single_file and settings.google_calendar_ids:
+        log.warning(
+            "config.google_calendar_id_ignored",
+            detail="BUSINESS_CONFIG is a directory: each business names its calendar in its file",
+        )
     for config in configs if not single_file else ():
         directory_credentials(config, settings)  # a key that cannot be read: refuse to start
 
