@@ -94,10 +94,14 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             )
             stack.push_async_callback(seen.aclose)
             first = host.current.first
-            if single_file:
-                calendar = first.deps.calendar
-                COMPONENTS.google = calendar if isinstance(calendar, GoogleCalendar) else None
-                COMPONENTS.sync = first.google_sync
+            COMPONENTS.sources = lambda: [
+                (
+                    t.id,
+                    t.deps.calendar if isinstance(t.deps.calendar, GoogleCalendar) else None,
+                    t.google_sync,
+                )
+                for t in host.current
+            ]
             app.state.frontdesk = AppState(
                 settings=settings,
                 seen_signatures=seen,

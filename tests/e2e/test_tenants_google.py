@@ -173,3 +173,17 @@ def test_a_notification_syncs_the_business_whose_channel_it_names(two_googles: W
         assert time.monotonic() < deadline, "no sync followed the notification"
         time.sleep(0.05)
     assert f"/calendars/{DENTAL_CAL}/" in [r for r in google.requests if r[0] == "list"][-1][1]
+
+
+def test_google_request_counts_are_reported_per_business(two_googles: World) -> None:
+    lines = httpx.get(f"{two_googles.url}/metrics").text.splitlines()
+
+    def count(business: str) -> float:
+        wanted = f'frontdesk_calendar_requests_total{{business="{business}",outcome="sent"}}'
+        return sum(float(x.rsplit(" ", 1)[1]) for x in lines if x.startswith(wanted))
+
+    assert count("test-dental") > 0  # its sync, watch and searches went to Google
+    assert count("london-clinic") == 0  # it never got a token: nothing was sent
+    assert any(
+        x.startswith('frontdesk_calendar_requests_total{business="london-clinic"') for x in lines
+    )
