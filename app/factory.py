@@ -195,7 +195,7 @@ async def _open_database(
             business = config.business
             await normalise_stored_phones(connection, business.id, business.country)
     kind = "postgres" if settings.database_url else "embedded"
-    cache = await _span_cache(settings, url, stack)
+    cache = await _span_cache(settings, url, stack, len(configs))
     return _Database(
         kind,
         pool,
@@ -206,7 +206,9 @@ async def _open_database(
     )
 
 
-async def _span_cache(settings: Settings, url: str, stack: AsyncExitStack) -> SpanCache | None:
+async def _span_cache(
+    settings: Settings, url: str, stack: AsyncExitStack, businesses: int
+) -> SpanCache | None:
     """Busy time kept in memory between changes, told of them by Postgres (LISTEN). Not behind
     a pooler in transaction mode (STATEMENT_CACHE=false), which does not deliver them."""
     if not settings.statement_cache:
@@ -214,7 +216,8 @@ async def _span_cache(settings: Settings, url: str, stack: AsyncExitStack) -> Sp
     feed = ChangeFeed(url)
     await feed.start()
     stack.push_async_callback(feed.aclose)
-    return SpanCache(feed)
+    # Room for a few searches' worth per business: a full cache starts over empty.
+    return SpanCache(feed, size=max(1024, 16 * businesses))
 
 
 def _google_credentials(settings: Settings) -> Credentials | None:
