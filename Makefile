@@ -28,7 +28,9 @@ $(STAMP): pyproject.toml uv.lock scripts/venv.sh
 install: $(STAMP) ## Create .venv and install the project with its dev tools
 
 run: $(STAMP) ## Serve on http://127.0.0.1:8000 with embedded Postgres and a local calendar
-	@$(WITH_ENV) ALLOW_UNSIGNED_WEBHOOKS=$${ALLOW_UNSIGNED_WEBHOOKS:-true} $(BIN)/python -m app
+	@$(WITH_ENV) if [ -z "$${OPERATOR_API_KEY:-}" ]; then export OPERATOR_API_KEY=demo-operator-key; \
+	  echo "console: http://127.0.0.1:$${PORT:-8000}/console (demo operator key: demo-operator-key)"; fi; \
+	  ALLOW_UNSIGNED_WEBHOOKS=$${ALLOW_UNSIGNED_WEBHOOKS:-true} $(BIN)/python -m app
 
 chat: $(STAMP) ## Be the caller in a terminal: typed lines become the agent's tool calls
 	@$(WITH_ENV) ALLOW_UNSIGNED_WEBHOOKS=$${ALLOW_UNSIGNED_WEBHOOKS:-true} $(BIN)/python -m app.chat
@@ -58,6 +60,7 @@ bench: $(STAMP) ## Benchmarks of the hot paths (see bench/README.md)
 	$(BIN)/python -m bench.booking
 	$(BIN)/python -m bench.google
 	$(BIN)/python -m bench.tenants
+	$(BIN)/python -m bench.console
 
 retell-config: $(STAMP) ## Print the Retell LLM config (prompt + tools) as JSON; needs PUBLIC_BASE_URL (BUSINESS=<id> in a directory)
 	@$(WITH_ENV) $(if $(BUSINESS),BUSINESS='$(BUSINESS)') $(BIN)/python -m prompts.retell_config

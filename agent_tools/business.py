@@ -70,6 +70,15 @@ class Contact:
 
 
 @dataclass(frozen=True, slots=True)
+class WebhookTarget:
+    """Where the business's other systems hear of every change, and the environment variable
+    holding the secret that signs what is sent (never the secret itself)."""
+
+    url: str
+    secret_env: str = "FRONTDESK_WEBHOOK_SECRET"  # noqa: S105 - a variable's name, not a secret
+
+
+@dataclass(frozen=True, slots=True)
 class Business:
     id: str
     name: str
@@ -88,6 +97,7 @@ class Business:
     faqs: tuple[Faq, ...] = ()
     staff: tuple[StaffMember, ...] = ()  # empty: the business calendar is the one member
     rooms: tuple[Room, ...] = ()
+    webhook: WebhookTarget | None = None
 
     @property
     def team(self) -> tuple[StaffMember, ...]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal, Protocol
 
@@ -75,6 +75,7 @@ class Appointment:
     staff_id: str | None = None
     room_unit: str | None = None
     created_at: datetime | None = None
+    call_id: str | None = None  # the call that booked it
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +220,37 @@ class CallContext:
 
 
 @dataclass(frozen=True, slots=True)
+class Message:
+    """A message a caller left for the team."""
+
+    message_id: str
+    business_id: str
+    call_id: str | None
+    name: str
+    phone: str
+    body: str
+    callback_start: datetime | None
+    callback_end: datetime | None
+    callback_phrase: str | None
+    urgent: bool
+    taken_at: datetime
+
+
+class MessageDesk(Protocol):
+    async def take(self, message: Message, business: Business) -> Message:
+        """Keep the message and, in the same transaction, the sends that tell the business;
+        a message kept before under the same id is returned as it was."""
+        ...
+
+
+class NoMessageDesk:
+    """Where messages cannot be kept (no database the desk can use): say so, keep nothing."""
+
+    async def take(self, message: Message, business: Business) -> Message:
+        raise StoreUnavailableError("no message desk")
+
+
+@dataclass(frozen=True, slots=True)
 class Deps:
     """The ports a use case runs against, built once by the app's composition root."""
 
@@ -226,3 +258,4 @@ class Deps:
     calendar: Calendar
     store: AppointmentStore
     clock: Callable[[], datetime]
+    messages: MessageDesk = field(default_factory=NoMessageDesk)

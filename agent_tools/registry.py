@@ -19,6 +19,7 @@ from agent_tools.change_appointment import (
 from agent_tools.find_appointments import FindAppointmentsArgs, find_appointments
 from agent_tools.find_slots import FindSlotsArgs, find_slots
 from agent_tools.ports import CallContext, Deps
+from agent_tools.take_message import TakeMessageArgs, take_message
 
 Handler = Callable[[Any, CallContext, Deps], Awaitable[BaseModel]]
 
@@ -52,5 +53,6 @@ TOOLS: Mapping[str, Tool] = {
         ),
         Tool("cancel_appointment", CancelAppointmentArgs, cast(Handler, cancel_appointment), True),
         Tool("business_info", BusinessInfoArgs, cast(Handler, business_info), mutates=False),
+        Tool("take_message", TakeMessageArgs, cast(Handler, take_message), mutates=True),
     )
 }

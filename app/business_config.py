@@ -24,6 +24,7 @@ from agent_tools.business import (
     Faq,
     OpenRange,
     Service,
+    WebhookTarget,
     loose,
     slugify,
 )
@@ -75,6 +76,7 @@ def business_from_mapping(data: Mapping[str, Any]) -> Business:
         services=services,
         staff=read_staff(read.tables(data, "staff"), services),
         rooms=read_rooms(read.tables(data, "rooms"), services),
+        webhook=_webhook(read.table(data, "webhooks", required=False)),
         rules=_rules(read.table(data, "booking", required=False)),
         closures=closures,
         special_hours=_special_hours(read.tables(data, "special_hours"), closures),
@@ -95,6 +97,22 @@ def business_from_mapping(data: Mapping[str, Any]) -> Business:
             for i, item in enumerate(read.tables(data, "faq"))
         ),
     )
+
+
+def _webhook(section: Mapping[str, Any]) -> WebhookTarget | None:
+    if not section:
+        return None
+    url = read.string(section, "url", "webhooks.url")
+    if not re.fullmatch(r"https?://[^\s/]+\S*", url):
+        raise ConfigError(f"webhooks.url: {url!r} is not an http(s) URL")
+    secret_env = read.string(
+        section, "secret_env", "webhooks.secret_env", default="FRONTDESK_WEBHOOK_SECRET"
+    )
+    if not re.fullmatch(r"[A-Z_][A-Z0-9_]*", secret_env):
+        raise ConfigError(
+            "webhooks.secret_env: the name of an environment variable, like MY_SECRET"
+        )
+    return WebhookTarget(url, secret_env)
 
 
 def _zone(section: Mapping[str, Any]) -> ZoneInfo:

@@ -54,6 +54,7 @@ SCHEMA: Mapping[str, frozenset[str] | list[frozenset[str]]] = {
     # Many businesses per deployment (app/tenants): how calls reach this one, who operates it.
     "retell": frozenset({"agent_ids", "phone_numbers"}),
     "operator": frozenset({"key_env"}),
+    "webhooks": frozenset({"url", "secret_env"}),
     "conventions": frozenset({"date_order", "next_weekday"}),
     "day_parts": frozenset(Conventions().day_parts),
 }

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import asyncpg
+import httpx
 import structlog
 from google.auth.credentials import Credentials
 from google.auth.exceptions import GoogleAuthError
@@ -18,10 +19,12 @@ from redis.asyncio import Redis
 
 from app import unexpected
 from app.config_schema import zone_warning
+from app.console import routes as console
 from app.db import supabase_store
 from app.db.appointments import PostgresAppointmentStore, create_pool
 from app.db.change_feed import ChangeFeed
 from app.db.embedded import start_embedded_postgres
+from app.db.messages import SqlMessageDesk
 from app.db.migrations import apply_migrations
 from app.db.operator_records import OperatorRecords
 from app.db.phone_backfill import normalise_stored_phones
@@ -36,6 +39,7 @@ from app.idempotency.redis_tier import RedisTier
 from app.limits import request_limits
 from app.metrics import COMPONENTS
 from app.middleware import request_context
+from app.outbox.deliver import Deliverer
 from app.rate_limit import RateLimiter, trusted_networks
 from app.replay import SeenSignatures
 from app.routes import google as google_routes
@@ -44,7 +48,7 @@ from app.settings import Settings, SettingsError
 from app.state import AppState
 from app.tenants.config import TenantConfig, load_tenants
 from app.tenants.host import TenantHost
-from app.tenants.wiring import Shared, directory_credentials
+from app.tenants.wiring import Shared, background, directory_credentials
 from calendar_adapter.google import GoogleCalendar
 from calendar_adapter.google_auth import load_credentials
 
@@ -79,7 +83,14 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
                 log.warning("webhooks.unsigned", detail="ALLOW_UNSIGNED_WEBHOOKS is on: demo only")
             db = await _open_database(settings, configs, stack)
             shared = Shared(
-                settings, db.store, db.pool, clock, single_file, credentials, cache=db.cache
+                settings,
+                db.store,
+                db.pool,
+                clock,
+                single_file,
+                credentials,
+                cache=db.cache,
+                messages=SqlMessageDesk(db.operator_records),
             )
             host = await TenantHost.start(shared, settings.business_config, configs)
             stack.push_async_callback(host.aclose)
@@ -93,6 +104,8 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
                 db.pool,
             )
             stack.push_async_callback(seen.aclose)
+            # The sends of every business's messages, delivered by whichever instance is free.
+            background(stack, _outbox(db, stack).run_forever(settings.outbox_every_seconds))
             first = host.current.first
             COMPONENTS.sources = lambda: [
                 (
@@ -143,7 +156,10 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             health.openapi,
             health.live,
             health.ready,
+            console.ROUTER,
+            console.STATIC,
         ],
+        template_config=console.TEMPLATES,
         lifespan=[lifespan],
         exception_handlers={
             **unexpected.HANDLERS,
@@ -240,3 +256,10 @@ def _fast_tier(settings: Settings) -> FastTier:
             settings.idempotency_inflight_seconds,
         )
     return MemoryTier(settings.idempotency_ttl_seconds, settings.idempotency_inflight_seconds)
+
+
+def _outbox(db: _Database, stack: AsyncExitStack) -> Deliverer:
+    """The sends of every instance's changes, delivered by whichever instance is free."""
+    http = httpx.AsyncClient(timeout=10.0, follow_redirects=False)
+    stack.push_async_callback(http.aclose)
+    return Deliverer(db.operator_records, http)

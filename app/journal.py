@@ -36,6 +36,7 @@ class ToolCallRecord:
     duration_ms: float
     appointment_id: str | None
     at: datetime
+    arguments: dict[str, str] | None = None  # what was asked, never who asked
 
 
 class CallRecords(Protocol):
@@ -75,9 +76,11 @@ class Journal:
         outcome: str,
         duration_ms: float,
         appointment_id: str | None,
+        *,
+        arguments: dict[str, str] | None = None,
     ) -> None:
         record = ToolCallRecord(
-            call_id, tool, outcome, duration_ms, appointment_id, datetime.now(UTC)
+            call_id, tool, outcome, duration_ms, appointment_id, datetime.now(UTC), arguments
         )
         self._buffer.append(record)
         if len(self._buffer) >= BATCH_MAX:

@@ -37,6 +37,7 @@ class Settings:
     idempotency_wait_seconds: float = 8.0
     reconcile_every_seconds: float = 30.0
     reconcile_grace_seconds: int = 60
+    outbox_every_seconds: float = 1.0  # how often each instance looks for due sends
     # Google Calendar: the first id receives bookings, every one counts as busy.
     google_calendar_ids: tuple[str, ...] = ()
     google_credentials: str | None = field(default=None, repr=False)
@@ -95,6 +96,9 @@ class Settings:
             ),
             reconcile_grace_seconds=_int(
                 env, "RECONCILE_GRACE_SECONDS", defaults.reconcile_grace_seconds
+            ),
+            outbox_every_seconds=_int(
+                env, "OUTBOX_EVERY_SECONDS", int(defaults.outbox_every_seconds)
             ),
             google_calendar_ids=tuple(
                 c.strip() for c in env.get("GOOGLE_CALENDAR_ID", "").split(",") if c.strip()

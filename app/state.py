@@ -11,6 +11,7 @@ from litestar.connection import ASGIConnection
 from agent_tools.ports import Deps
 from app.db.operator_records import OperatorRecords
 from app.idempotency.guard import IdempotencyGuard
+from app.journal import Journal
 from app.rate_limit import RateLimiter
 from app.replay import SeenSignatures
 from app.settings import Settings
@@ -34,8 +35,14 @@ class AppState:
 
     @property
     def deps(self) -> Deps:
-        """The first business's ports: what checks that concern no one business probe."""
+        """The first business's ports: what checks that concern no one business probe, and
+        the operator console (which serves the first business)."""
         return self.host.current.first.deps
+
+    @property
+    def journal(self) -> Journal:
+        """The first business's call records (the operator console's)."""
+        return self.host.current.first.journal
 
     @staticmethod
     def of(connection: ASGIConnection[Any, Any, Any, Any]) -> AppState:

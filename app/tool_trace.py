@@ -29,7 +29,8 @@ def record(
 ) -> None:
     """The metrics, the ``tool.call`` log line and the journal's row for one answered call."""
     elapsed = round((time.perf_counter() - began) * 1000, 2)
-    trace = {**asked(raw_args), **traced(reply)}
+    question = asked(raw_args)
+    trace = {**question, **traced(reply)}
     outcome = str(trace.pop("outcome"))
     known = name if name in TOOLS else "unknown"
     # By business (counts stay cheap); the latency histogram stays per tool: 200 businesses x
@@ -47,7 +48,9 @@ def record(
         **trace,
     )
     if journal is not None:
-        journal.tool_call(call.call_id, name, outcome, elapsed, trace.get("appointment_id"))
+        journal.tool_call(
+            call.call_id, name, outcome, elapsed, trace.get("appointment_id"), arguments=question
+        )
 
 
 def traced(reply: dict[str, Any]) -> dict[str, Any]:
@@ -72,7 +75,7 @@ def traced(reply: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
-_ASKED = ("appointment_id", "service", "start", "slot_id", "when")
+_ASKED = ("appointment_id", "service", "start", "slot_id", "when", "staff")
 
 
 def asked(raw_args: Any) -> dict[str, str]:

@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -32,6 +33,9 @@ from tests.fakes.google_calendar import FakeGoogle, make_service_account
 from tests.fakes.serving import serving
 
 FIXTURES = Path(__file__).parent / "fixtures"
+BROWSER_MISSING = (
+    "no Chromium: install Debian's chromium (apt-get install chromium) or set CHROMIUM"
+)
 MIGRATIONS = PROJECT_ROOT / "supabase" / "migrations"
 # Wednesday 2027-03-10, 10:00 in New York: a few days before the spring-forward change.
 NOW = datetime(2027, 3, 10, 15, 0, tzinfo=UTC)
@@ -234,3 +238,10 @@ async def google(
     )
     yield calendar
     await calendar.aclose()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Skipped browser tests are said out loud, even under -q: never a silent skip."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if any(BROWSER_MISSING in str(getattr(report, "longrepr", "")) for report in skipped):
+        terminalreporter.write_line(f"browser tests skipped: {BROWSER_MISSING}")

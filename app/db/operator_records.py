@@ -37,6 +37,10 @@ class OperatorRecords:
 
         return cls(rpc)
 
+    async def call(self, function: str, params: dict[str, Any]) -> Any:
+        """One of the read functions the console's pages use (app/console/records.py)."""
+        return await self._rpc(function, params)
+
     async def find_calls(
         self, business_id: str, phone: str | None, start: datetime | None, end: datetime | None
     ) -> list[dict[str, Any]]:

@@ -40,6 +40,7 @@ def appointment(row: dict[str, Any]) -> Appointment:
         notes=row.get("notes"),
         staff_id=row.get("staff_id"),
         room_unit=row.get("room_unit"),
+        call_id=row.get("call_id"),
         created_at=datetime.fromisoformat(row["created_at"]) if row.get("created_at") else None,
     )
 
@@ -158,6 +159,7 @@ def tool_calls_json(records: list[ToolCallRecord]) -> list[dict[str, Any]]:
             "duration_ms": r.duration_ms,
             "appointment_id": r.appointment_id,
             "at": r.at.isoformat(),
+            "arguments": r.arguments,
         }
         for r in records
     ]

@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 from contextlib import AsyncExitStack
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +24,7 @@ from google.auth.exceptions import GoogleAuthError
 
 from agent_tools.business import Business
 from agent_tools.errors import ConfigError
-from agent_tools.ports import Deps
+from agent_tools.ports import Deps, MessageDesk, NoMessageDesk
 from app import reconciler
 from app.db.appointments import PostgresAppointmentStore
 from app.db.calendar_mirror import PostgresMirror
@@ -56,6 +56,7 @@ class Shared:
     # The single file's credentials, parsed before serving (factory); None: local calendar.
     credentials: Credentials | None = None
     cache: SpanCache | None = None  # busy time in memory between changes (keys name the business)
+    messages: MessageDesk = field(default_factory=NoMessageDesk)  # take_message (business-keyed)
 
 
 def directory_credentials(config: TenantConfig, settings: Settings) -> Credentials | None:
@@ -109,7 +110,13 @@ async def build_tenant(config: TenantConfig, shared: Shared, index: int = 0) -> 
     except BaseException:
         await stack.aclose()
         raise
-    deps = Deps(business=business, calendar=calendar, store=shared.store, clock=shared.clock)
+    deps = Deps(
+        business=business,
+        calendar=calendar,
+        store=shared.store,
+        clock=shared.clock,
+        messages=shared.messages,
+    )
     operator_key = named_secret(config.operator_key_env) if config.operator_key_env else None
     return Tenant(config, deps, journal, sync, channels, stack, operator_key)
 
