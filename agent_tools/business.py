@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from agent_tools.basics import OpenRange, loose, slugify
+from agent_tools.handoff import Handoff
 from agent_tools.phrases import END, Conventions
 from agent_tools.staff import Room, StaffMember
 
@@ -79,6 +80,15 @@ class WebhookTarget:
 
 
 @dataclass(frozen=True, slots=True)
+class Notify:
+    """Who hears of what by text: the owner of each message, the caller of their booking."""
+
+    owner_phone: str | None = None  # E.164
+    sms_confirmations: bool = False
+    reminder_hours: tuple[int, ...] = ()  # texted this many elapsed hours before each visit
+
+
+@dataclass(frozen=True, slots=True)
 class Business:
     id: str
     name: str
@@ -98,6 +108,8 @@ class Business:
     staff: tuple[StaffMember, ...] = ()  # empty: the business calendar is the one member
     rooms: tuple[Room, ...] = ()
     webhook: WebhookTarget | None = None
+    handoff: Handoff | None = None  # where a caller asking for a person is transferred
+    notify: Notify = field(default_factory=Notify)
 
     @property
     def team(self) -> tuple[StaffMember, ...]:
@@ -125,6 +137,14 @@ class Business:
     def member(self, staff_id: str | None) -> StaffMember | None:
         """The member an appointment belongs to (None: the implicit one, for no staff)."""
         return next((m for m in self.team if m.id == (staff_id or "")), None)
+
+    def transfers_at(self, now: datetime) -> bool:
+        """Whether a caller can be handed to a person at the instant ``now``: a transfer
+        number is set and someone answers it then (its hours, else the business's)."""
+        if self.handoff is None:
+            return False
+        local = now.astimezone(self.timezone)
+        return self.handoff.answered_at(local, self.hours_on(local.date()))
 
     def room_for(self, service: Service) -> Room | None:
         return next((room for room in self.rooms if room.needed_for(service)), None)

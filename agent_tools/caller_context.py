@@ -31,6 +31,7 @@ def default_variables(business: Business) -> dict[str, str]:
         "caller_name": "",
         "next_appointment": "",
         "next_appointment_id": "",
+        "transfer_now": "no",  # a test call without the inbound webhook takes messages
     }
 
 
@@ -44,6 +45,7 @@ def dynamic_variables(
     local = now.astimezone(business.timezone)
     variables = default_variables(business)
     variables["opening_hours"] = say.opening_hours(business, local.date())
+    variables["transfer_now"] = "yes" if business.transfers_at(now) else "no"
     if caller_name:
         variables.update(caller_known="true", caller_name=caller_name)
         variables["caller"] = f"{caller_name}, who has called before"

@@ -24,7 +24,6 @@ from agent_tools.business import (
     Faq,
     OpenRange,
     Service,
-    WebhookTarget,
     loose,
     slugify,
 )
@@ -33,6 +32,7 @@ from agent_tools.phones import COUNTRIES, InvalidPhone, normalise
 from agent_tools.phrases import Conventions
 from app import config_fields as read
 from app.config_schema import check_known_keys
+from app.handoff_config import read_handoff, read_notify, read_webhook
 from app.settings import Settings
 from app.staff_config import read_rooms, read_staff
 
@@ -76,7 +76,9 @@ def business_from_mapping(data: Mapping[str, Any]) -> Business:
         services=services,
         staff=read_staff(read.tables(data, "staff"), services),
         rooms=read_rooms(read.tables(data, "rooms"), services),
-        webhook=_webhook(read.table(data, "webhooks", required=False)),
+        webhook=read_webhook(read.table(data, "webhooks", required=False)),
+        handoff=read_handoff(read.table(data, "handoff", required=False), country),
+        notify=read_notify(read.table(data, "notify", required=False), country),
         rules=_rules(read.table(data, "booking", required=False)),
         closures=closures,
         special_hours=_special_hours(read.tables(data, "special_hours"), closures),
@@ -97,22 +99,6 @@ def business_from_mapping(data: Mapping[str, Any]) -> Business:
             for i, item in enumerate(read.tables(data, "faq"))
         ),
     )
-
-
-def _webhook(section: Mapping[str, Any]) -> WebhookTarget | None:
-    if not section:
-        return None
-    url = read.string(section, "url", "webhooks.url")
-    if not re.fullmatch(r"https?://[^\s/]+\S*", url):
-        raise ConfigError(f"webhooks.url: {url!r} is not an http(s) URL")
-    secret_env = read.string(
-        section, "secret_env", "webhooks.secret_env", default="FRONTDESK_WEBHOOK_SECRET"
-    )
-    if not re.fullmatch(r"[A-Z_][A-Z0-9_]*", secret_env):
-        raise ConfigError(
-            "webhooks.secret_env: the name of an environment variable, like MY_SECRET"
-        )
-    return WebhookTarget(url, secret_env)
 
 
 def _zone(section: Mapping[str, Any]) -> ZoneInfo:

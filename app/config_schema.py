@@ -55,6 +55,8 @@ SCHEMA: Mapping[str, frozenset[str] | list[frozenset[str]]] = {
     "retell": frozenset({"agent_ids", "phone_numbers"}),
     "operator": frozenset({"key_env"}),
     "webhooks": frozenset({"url", "secret_env"}),
+    "handoff": frozenset({"transfer_number", "hours"}),
+    "notify": frozenset({"owner_phone", "sms_confirmations", "reminder_hours"}),
     "conventions": frozenset({"date_order", "next_weekday"}),
     "day_parts": frozenset(Conventions().day_parts),
 }

@@ -3,7 +3,7 @@ the reconciler once, and closes them in reverse order."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,6 +17,7 @@ from litestar import Litestar
 from litestar.di import Provide
 from redis.asyncio import Redis
 
+from agent_tools.business import Business
 from app import unexpected
 from app.config_schema import zone_warning
 from app.console import routes as console
@@ -40,14 +41,24 @@ from app.limits import request_limits
 from app.metrics import COMPONENTS
 from app.middleware import request_context
 from app.outbox.deliver import Deliverer
+from app.outbox.sms import Texter
 from app.rate_limit import RateLimiter, trusted_networks
 from app.replay import SeenSignatures
 from app.routes import google as google_routes
-from app.routes import health, operator, reload, retell, retell_events, routed
+from app.routes import (
+    health,
+    operator,
+    operator_outbox,
+    reload,
+    retell,
+    retell_events,
+    routed,
+    twilio_sms,
+)
 from app.settings import Settings, SettingsError
 from app.state import AppState
 from app.tenants.config import TenantConfig, load_tenants
-from app.tenants.host import TenantHost
+from app.tenants.host import ServedBusinesses, TenantHost
 from app.tenants.wiring import Shared, background, directory_credentials
 from calendar_adapter.google import GoogleCalendar
 from calendar_adapter.google_auth import load_credentials
@@ -91,6 +102,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
                 credentials,
                 cache=db.cache,
                 messages=SqlMessageDesk(db.operator_records),
+                operator_records=db.operator_records,
             )
             host = await TenantHost.start(shared, settings.business_config, configs)
             stack.push_async_callback(host.aclose)
@@ -105,7 +117,8 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             )
             stack.push_async_callback(seen.aclose)
             # The sends of every business's messages, delivered by whichever instance is free.
-            background(stack, _outbox(db, stack).run_forever(settings.outbox_every_seconds))
+            deliverer = _outbox(db, settings, ServedBusinesses(host), stack)
+            background(stack, deliverer.run_forever(settings.outbox_every_seconds))
             first = host.current.first
             COMPONENTS.sources = lambda: [
                 (
@@ -152,6 +165,8 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             operator.find_calls,
             operator.appointment_history,
             reload.reload_businesses,
+            operator_outbox.outbox_backlog,
+            twilio_sms.inbound_sms,
             health.metrics,
             health.openapi,
             health.live,
@@ -258,8 +273,11 @@ def _fast_tier(settings: Settings) -> FastTier:
     return MemoryTier(settings.idempotency_ttl_seconds, settings.idempotency_inflight_seconds)
 
 
-def _outbox(db: _Database, stack: AsyncExitStack) -> Deliverer:
-    """The sends of every instance's changes, delivered by whichever instance is free."""
+def _outbox(
+    db: _Database, settings: Settings, businesses: Mapping[str, Business], stack: AsyncExitStack
+) -> Deliverer:
+    """The sends of every instance's changes, delivered by whichever instance is free, for
+    every business served (``businesses`` follows reloads)."""
     http = httpx.AsyncClient(timeout=10.0, follow_redirects=False)
     stack.push_async_callback(http.aclose)
-    return Deliverer(db.operator_records, http)
+    return Deliverer(db.operator_records, http, Texter(settings), businesses)

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
@@ -43,6 +43,22 @@ SIGNATURES_REFUSED = Counter(
     "Webhooks refused at the signature check, by reason (missing, malformed, stale, wrong_key,"
     " replay)",
     ["reason"],
+    registry=REGISTRY,
+)
+
+
+OUTBOX_SENDS = Counter(
+    "frontdesk_outbox_sends_total",
+    "Sends tried from the outbox, by channel and outcome (sent, retry, failed)",
+    ["channel", "outcome"],
+    registry=REGISTRY,
+)
+OUTBOX_DEPTH = Gauge(
+    "frontdesk_outbox_due", "Sends due now and not yet delivered", registry=REGISTRY
+)
+OUTBOX_OLDEST = Gauge(
+    "frontdesk_outbox_oldest_due_seconds",
+    "How long the oldest due send has waited",
     registry=REGISTRY,
 )
 

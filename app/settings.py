@@ -55,6 +55,11 @@ class Settings:
     # Peers whose Fly-Client-IP / X-Forwarded-For is believed (Fly's proxy: its private range).
     trusted_proxies: tuple[str, ...] = ()
     metrics_token: str | None = field(default=None, repr=False)  # None: /metrics is open
+    # Texts through Twilio (docs/messages.md); unset: what would be texted is logged.
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = field(default=None, repr=False)
+    twilio_from_number: str | None = None
+    twilio_api_base_url: str = "https://api.twilio.com"
     # A client that stalls this long mid-body gets 408 (app/limits.py).
     body_timeout_seconds: float = 10.0
     # Open connections one instance accepts; past it, 503 (Fly's soft/hard limits sit below).
@@ -122,6 +127,10 @@ class Settings:
                 p.strip() for p in env.get("TRUSTED_PROXIES", "").split(",") if p.strip()
             ),
             metrics_token=env.get("METRICS_TOKEN") or None,
+            twilio_account_sid=env.get("TWILIO_ACCOUNT_SID") or None,
+            twilio_auth_token=env.get("TWILIO_AUTH_TOKEN") or None,
+            twilio_from_number=env.get("TWILIO_FROM_NUMBER") or None,
+            twilio_api_base_url=env.get("TWILIO_API_BASE_URL", defaults.twilio_api_base_url),
             body_timeout_seconds=_int(
                 env, "BODY_TIMEOUT_SECONDS", int(defaults.body_timeout_seconds)
             ),
@@ -167,6 +176,11 @@ class Settings:
             trusted_networks(self.trusted_proxies)
         except ValueError as error:
             raise SettingsError(f"TRUSTED_PROXIES: {error}") from None
+        twilio = (self.twilio_account_sid, self.twilio_auth_token, self.twilio_from_number)
+        if any(twilio) and not all(twilio):
+            raise SettingsError(
+                "TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER go together"
+            )
         if self.log_format not in ("auto", "json", "console"):
             raise SettingsError("LOG_FORMAT: use auto, json or console")
         if self.log_level not in ("debug", "info", "warning", "error"):

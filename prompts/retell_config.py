@@ -97,10 +97,40 @@ def prompt(business: Business) -> str:
     return PROMPT.read_text(encoding="utf-8").replace(_ZONE_MARK, business.timezone.key)
 
 
+def handoff_tools(business: Business) -> list[dict[str, Any]]:
+    """Retell's own tools: ending the call, always; a cold transfer to the business's transfer
+    number when it has one (the prompt uses it only while {{transfer_now}} is "yes")."""
+    tools: list[dict[str, Any]] = [
+        {
+            "type": "end_call",
+            "name": "end_call",
+            "description": "End the call once the caller has what they need and said goodbye.",
+        }
+    ]
+    if business.handoff is not None:
+        tools.append(
+            {
+                "type": "transfer_call",
+                "name": "transfer_call",
+                "description": "Transfer the caller to a person at the business (only when "
+                "{{transfer_now}} is yes): they asked for a person, or are upset.",
+                "transfer_destination": {
+                    "type": "predefined",
+                    "number": business.handoff.transfer_number,
+                },
+                "transfer_option": {"type": "cold_transfer"},
+            }
+        )
+    return tools
+
+
 def llm_config(base_url: str, business: Business) -> dict[str, Any]:
     config: dict[str, Any] = {
         "general_prompt": prompt(business),
-        "general_tools": [tool_definition(tool, base_url) for tool in TOOLS.values()],
+        "general_tools": [
+            *(tool_definition(tool, base_url) for tool in TOOLS.values()),
+            *handoff_tools(business),
+        ],
         # Used when the inbound webhook is not wired (dashboard test calls): the config's facts.
         "default_dynamic_variables": default_variables(business),
         "begin_message": "Thanks for calling {{business_name}}, how can I help you today?",

@@ -72,6 +72,7 @@ async def health_page(frontdesk: Frontdesk, session: Session) -> Template:
     business = frontdesk.deps.business
     now = frontdesk.deps.clock()
     found = await records.health(frontdesk.operator_records, business.id, now - timedelta(days=1))
+    backlog = await frontdesk.operator_records.call("fd_outbox_backlog", {})
     cache = "ok"
     try:
         await frontdesk.idempotency.fast.ping()
@@ -94,6 +95,8 @@ async def health_page(frontdesk: Frontdesk, session: Session) -> Template:
                 for c in found["calendars"]
             ],
             "unsettled": found["unsettled"],
+            "outbox_due": backlog["depth"],
+            "outbox_oldest": int(backlog["oldest_due_seconds"]),
             "errors": found["errors"],
         },
     )

@@ -9,16 +9,20 @@ dedupe on it. A receiver that is down delays sends; it never drops them (24 hour
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import structlog
 
+from agent_tools.business import Business
 from app.db.operator_records import OperatorRecords
+from app.metrics import OUTBOX_DEPTH, OUTBOX_OLDEST, OUTBOX_SENDS
 from app.outbox.channels import Outcome, send_log, send_webhook
 from app.outbox.retry import next_try
+from app.outbox.sms import Texter
+from app.outbox.texts import confirmation, owner_alert
 
 log = structlog.get_logger("frontdesk.outbox")
 
@@ -31,10 +35,14 @@ class Deliverer:
         self,
         records: OperatorRecords,
         http: httpx.AsyncClient,
+        texter: Texter,
+        businesses: Mapping[str, Business],
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._records = records
         self._http = http
+        self._texter = texter
+        self._businesses = businesses
         self._clock = clock
         self.sent = 0
 
@@ -52,7 +60,13 @@ class Deliverer:
             await self._settle(row, outcome)
             sent += outcome.sent
         self.sent += sent
+        await self._measure()
         return sent
+
+    async def _measure(self) -> None:
+        backlog = await self._records.call("fd_outbox_backlog", {})
+        OUTBOX_DEPTH.set(backlog["depth"])
+        OUTBOX_OLDEST.set(float(backlog["oldest_due_seconds"]))
 
     async def run_forever(self, every_seconds: float = 1.0) -> None:
         while True:
@@ -68,11 +82,36 @@ class Deliverer:
             return await send_webhook(self._http, row["payload"])
         if row["channel"] == "log":
             return send_log(row["payload"])
+        if row["channel"] == "sms":
+            return await self._text(row)
         return Outcome(sent=False, final=True, error=f"unknown channel {row['channel']}")
+
+    async def _text(self, row: dict[str, Any]) -> Outcome:
+        """A text to the owner (``to``) or to the appointment's own number; never to a number
+        that replied STOP (the send is then simply done)."""
+        business = self._businesses.get(row["business_id"])
+        if business is None:
+            return Outcome(sent=False, final=True, error="business no longer served")
+        event = row["payload"]["event"]
+        to = row["payload"].get("to") or event["data"].get("phone")
+        if not to:
+            return Outcome(sent=True)  # nobody to text
+        opted_out = await self._records.call(
+            "fd_sms_opted_out", {"p_business": business.id, "p_phone": to}
+        )
+        if opted_out:
+            log.info("outbox.opted_out", event_id=event["id"])
+            return Outcome(sent=True)
+        if event["type"] == "message.taken":
+            body = owner_alert(event["data"], business)
+        else:
+            body = confirmation(event["type"], event["data"], business)
+        return await self._texter.send(to, body)
 
     async def _settle(self, row: dict[str, Any], outcome: Outcome) -> None:
         if outcome.sent:
             await self._records.call("fd_outbox_sent", {"p_id": row["id"]})
+            OUTBOX_SENDS.labels(row["channel"], "sent").inc()
             return
         created = (
             datetime.fromisoformat(row["created_at"])
@@ -86,11 +125,13 @@ class Deliverer:
         )
         if due is None:
             log.warning("outbox.gave_up", event_id=row["id"], error=outcome.error)
+            OUTBOX_SENDS.labels(row["channel"], "failed").inc()
             await self._records.call(
                 "fd_outbox_failed", {"p_id": row["id"], "p_error": outcome.error}
             )
             return
         log.info("outbox.retry_later", event_id=row["id"], error=outcome.error, due=due.isoformat())
+        OUTBOX_SENDS.labels(row["channel"], "retry").inc()
         await self._records.call(
             "fd_outbox_later", {"p_id": row["id"], "p_due": due, "p_error": outcome.error}
         )

@@ -31,7 +31,35 @@ def message_sends(message: Message, business: Business) -> list[dict[str, Any]]:
             "said": message.callback_phrase,
         },
     }
-    return sends("message.taken", message.message_id, business, data)
+    rows = sends("message.taken", message.message_id, business, data)
+    owner = business.notify.owner_phone
+    if owner is not None:
+        identifier = event_id("message.taken", message.message_id, "sms")
+        event = {**rows[0]["payload"]["event"], "id": identifier}
+        rows.append(
+            {
+                "id": identifier,
+                "channel": "sms",
+                "kind": "message.taken",
+                "payload": {"event": event, "to": owner},
+            }
+        )
+    return rows
+
+
+def channels_of(business: Business) -> list[dict[str, Any]]:
+    """The business's channels as Postgres keeps them (``fd_set_channels``), so the history
+    trigger can write an appointment's sends with the change itself."""
+    found: list[dict[str, Any]] = []
+    if business.webhook is None:
+        found.append({"channel": "log", "config": {}})
+    else:
+        target = business.webhook
+        config = {"url": target.url, "secret_env": target.secret_env}
+        found.append({"channel": "webhook", "config": config})
+    if business.notify.sms_confirmations:  # texted to the appointment's own number
+        found.append({"channel": "sms", "config": {"confirmations": True}})
+    return found
 
 
 def sends(

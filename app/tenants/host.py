@@ -12,12 +12,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import structlog
 
+from agent_tools.business import Business
 from agent_tools.errors import ConfigError
 from app.tenants.config import TenantConfig, load_tenants
 from app.tenants.registry import Tenant, Tenants
@@ -32,6 +33,25 @@ class Reloaded:
     removed: tuple[str, ...]
     changed: tuple[str, ...]
     serving: int
+
+
+class ServedBusinesses(Mapping[str, Business]):
+    """The businesses served right now, by id, following reloads (the outbox's view)."""
+
+    def __init__(self, host: TenantHost) -> None:
+        self._host = host
+
+    def __getitem__(self, business_id: str) -> Business:
+        tenant = self._host.current.get(business_id)
+        if tenant is None:
+            raise KeyError(business_id)
+        return tenant.business
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([t.id for t in self._host.current])
+
+    def __len__(self) -> int:
+        return len(self._host.current)
 
 
 class TenantHost:

@@ -29,11 +29,13 @@ from app import reconciler
 from app.db.appointments import PostgresAppointmentStore
 from app.db.calendar_mirror import PostgresMirror
 from app.db.history import STAFF, acting_as
+from app.db.operator_records import OperatorRecords
 from app.db.span_cache import SpanCache
 from app.db.supabase_store import SupabaseAppointmentStore
 from app.google_channels import PushChannels
 from app.google_sync import GoogleSync
 from app.journal import Journal
+from app.outbox.events import channels_of
 from app.settings import Settings, named_secret
 from app.tenants.config import TenantConfig
 from app.tenants.registry import Tenant
@@ -57,6 +59,7 @@ class Shared:
     credentials: Credentials | None = None
     cache: SpanCache | None = None  # busy time in memory between changes (keys name the business)
     messages: MessageDesk = field(default_factory=NoMessageDesk)  # take_message (business-keyed)
+    operator_records: OperatorRecords | None = None  # where each business's sends are set
 
 
 def directory_credentials(config: TenantConfig, settings: Settings) -> Credentials | None:
@@ -81,6 +84,7 @@ async def build_tenant(config: TenantConfig, shared: Shared, index: int = 0) -> 
     credentials = (
         shared.credentials if shared.single_file else directory_credentials(config, shared.settings)
     )
+    await _keep_settings_in_postgres(config.business, shared)
     stack = AsyncExitStack()
     try:
         business, calendar, sync = await _open_calendar(config, shared, credentials, stack)
@@ -119,6 +123,19 @@ async def build_tenant(config: TenantConfig, shared: Shared, index: int = 0) -> 
     )
     operator_key = named_secret(config.operator_key_env) if config.operator_key_env else None
     return Tenant(config, deps, journal, sync, channels, stack, operator_key)
+
+
+async def _keep_settings_in_postgres(business: Business, shared: Shared) -> None:
+    """What the database's own triggers need of the business (where its changes are sent, when
+    its callers are reminded): set at start and on every reload."""
+    records = shared.operator_records
+    if records is None:
+        return
+    await records.call("fd_set_channels", {"p_business": business.id, "p": channels_of(business)})
+    await records.call(
+        "fd_set_reminders",
+        {"p_business": business.id, "p_hours": list(business.notify.reminder_hours)},
+    )
 
 
 async def _open_calendar(

@@ -16,17 +16,30 @@ import asyncpg
 import httpx
 import pytest
 
+from agent_tools.book_appointment import BookAppointmentArgs, book_appointment
 from agent_tools.business import Business, WebhookTarget
+from agent_tools.change_appointment import (
+    CancelAppointmentArgs,
+    RescheduleAppointmentArgs,
+    cancel_appointment,
+    reschedule_appointment,
+)
+from agent_tools.find_slots import FindSlotsArgs, find_slots
 from agent_tools.ports import CallContext, Deps
 from agent_tools.take_message import TakeMessageArgs, take_message
 from app.db.messages import SqlMessageDesk
 from app.db.operator_records import OperatorRecords
+from app.metrics import REGISTRY
 from app.outbox.deliver import Deliverer
+from app.outbox.events import channels_of
 from app.outbox.retry import CAP, FIRST, GIVE_UP_AFTER, next_try
+from app.outbox.sms import Texter
+from app.settings import Settings
 from tests.fakes.serving import serving
 from tests.fakes.webhook_receiver import WebhookReceiver
 
 SECRET = "whsec_test_1"
+TEXTER = Texter(Settings())  # no Twilio settings: texts are only logged
 CALL = CallContext(call_id="call_msg", from_number="+14155550123")
 
 
@@ -39,8 +52,15 @@ def receiver() -> Iterator[tuple[WebhookReceiver, str]]:
 
 @pytest.fixture
 async def outbox_pool(clean_pool: asyncpg.Pool) -> asyncpg.Pool:
-    await clean_pool.execute("truncate messages, outbox")
+    await clean_pool.execute("truncate messages, outbox, appointment_history, business_channels")
     return clean_pool
+
+
+def sends_counted(channel: str, outcome: str) -> float:
+    found = REGISTRY.get_sample_value(
+        "frontdesk_outbox_sends_total", {"channel": channel, "outcome": outcome}
+    )
+    return found or 0.0
 
 
 def desk_deps(deps: Deps, pool: asyncpg.Pool, url: str | None) -> Deps:
@@ -94,8 +114,9 @@ async def test_a_webhook_arrives_once_signed_after_the_receiver_fails_first(
     fake.statuses = [500]
     await take_message(args(), CALL, desk_deps(deps, outbox_pool, url))
     records = OperatorRecords.over_pool(outbox_pool)
+    counted = {o: sends_counted("webhook", o) for o in ("sent", "retry")}
     async with httpx.AsyncClient() as http:
-        deliverer = Deliverer(records, http)
+        deliverer = Deliverer(records, http, TEXTER, {deps.business.id: deps.business})
         assert await deliverer.deliver_due() == 0  # 500: due again within 5 seconds
         due = await outbox_pool.fetchval("select due_at - now() from outbox")
         assert timedelta(0) < due <= timedelta(seconds=FIRST)
@@ -103,6 +124,9 @@ async def test_a_webhook_arrives_once_signed_after_the_receiver_fails_first(
         assert await deliverer.deliver_due() == 1
         assert await deliverer.deliver_due() == 0  # nothing twice
     assert len(fake.deliveries) == 2 and len(fake.accepted) == 1
+    assert sends_counted("webhook", "retry") == counted["retry"] + 1  # /metrics
+    assert sends_counted("webhook", "sent") == counted["sent"] + 1
+    assert REGISTRY.get_sample_value("frontdesk_outbox_due") == 0
     keys = {headers["idempotency-key"] for headers, _ in fake.deliveries}
     assert len(keys) == 1  # the same event id on the retry
     headers, body = fake.deliveries[-1]
@@ -128,7 +152,10 @@ async def test_two_deliverers_on_one_outbox_send_each_event_once(
         await take_message(args(), call, with_desk)
     records = OperatorRecords.over_pool(outbox_pool)
     async with httpx.AsyncClient() as http:
-        one, two = Deliverer(records, http), Deliverer(records, http)
+        one, two = (
+            Deliverer(records, http, TEXTER, {deps.business.id: deps.business}),
+            Deliverer(records, http, TEXTER, {deps.business.id: deps.business}),
+        )
         sent = await asyncio.gather(one.deliver_due(), two.deliver_due())
     assert sum(sent) == 20
     assert len(fake.deliveries) == 20 and len(fake.accepted) == 20
@@ -141,7 +168,9 @@ async def test_a_refusal_other_than_408_or_429_is_final(
     fake.statuses = [410]
     await take_message(args(), CALL, desk_deps(deps, outbox_pool, url))
     async with httpx.AsyncClient() as http:
-        await Deliverer(OperatorRecords.over_pool(outbox_pool), http).deliver_due()
+        await Deliverer(
+            OperatorRecords.over_pool(outbox_pool), http, TEXTER, {deps.business.id: deps.business}
+        ).deliver_due()
     row = await outbox_pool.fetchrow("select failed_at, last_error from outbox")
     assert row["failed_at"] is not None and row["last_error"] == "HTTP 410"
 
@@ -160,3 +189,94 @@ def test_retries_start_within_five_seconds_grow_to_an_hour_and_stop_after_a_day(
     assert next_try(5, late, created, None) is None
     honoured = next_try(1, created, created, retry_after=120)
     assert honoured is not None and honoured - created >= timedelta(seconds=120)
+
+
+async def test_bookings_moves_and_cancellations_reach_the_webhook_once_each(
+    deps: Deps,
+    outbox_pool: asyncpg.Pool,
+    receiver: tuple[WebhookReceiver, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TEST_WEBHOOK_SECRET", SECRET)
+    fake, url = receiver
+    with_desk = desk_deps(deps, outbox_pool, url)
+    records = OperatorRecords.over_pool(outbox_pool)
+    await records.call(
+        "fd_set_channels",
+        {"p_business": deps.business.id, "p": channels_of(with_desk.business)},
+    )
+    found = await find_slots(FindSlotsArgs(service="Cleaning", when="2027-03-11"), CALL, with_desk)
+    booked = await book_appointment(
+        BookAppointmentArgs(name="Ada Lovelace", slot_id=found.slots[0].slot_id), CALL, with_desk
+    )
+    appointment_id = booked.appointment.appointment_id
+    await reschedule_appointment(
+        RescheduleAppointmentArgs(appointment_id=appointment_id, start="2027-03-12T10:00"),
+        CALL,
+        with_desk,
+    )
+    await cancel_appointment(CancelAppointmentArgs(appointment_id=appointment_id), CALL, with_desk)
+    async with httpx.AsyncClient() as http:
+        deliverer = Deliverer(records, http, TEXTER, {deps.business.id: deps.business})
+        while await deliverer.deliver_due():
+            pass
+    events = [json.loads(body) for body in fake.accepted.values()]
+    assert [e["type"] for e in events] == [
+        "appointment.booked",
+        "appointment.rescheduled",
+        "appointment.cancelled",
+    ]
+    assert {e["data"]["appointment_id"] for e in events} == {appointment_id}
+    moved = events[1]["data"]
+    assert moved["starts_at"].startswith("2027-03-12T15:00") and moved["by"] == "caller"
+    assert len(fake.deliveries) == 3
+
+
+async def test_without_a_webhook_the_appointment_events_are_only_logged(
+    deps: Deps, outbox_pool: asyncpg.Pool
+) -> None:
+    records = OperatorRecords.over_pool(outbox_pool)
+    await records.call(
+        "fd_set_channels", {"p_business": deps.business.id, "p": channels_of(deps.business)}
+    )
+    found = await find_slots(FindSlotsArgs(service="Cleaning", when="2027-03-11"), CALL, deps)
+    await book_appointment(
+        BookAppointmentArgs(name="Ada Lovelace", slot_id=found.slots[0].slot_id), CALL, deps
+    )
+    channels = await outbox_pool.fetch("select channel, kind from outbox")
+    assert [tuple(c) for c in channels] == [("log", "appointment.booked")]
+
+
+async def test_the_operator_sees_what_waits_to_be_sent(
+    deps: Deps, outbox_pool: asyncpg.Pool, receiver: tuple[WebhookReceiver, str]
+) -> None:
+    fake, url = receiver
+    await take_message(args(), CALL, desk_deps(deps, outbox_pool, url))
+    await outbox_pool.execute("update outbox set due_at = now() - interval '90 seconds'")
+    backlog = await OperatorRecords.over_pool(outbox_pool).call("fd_outbox_backlog", {})
+    assert backlog["depth"] == 1 and 89 <= backlog["oldest_due_seconds"] < 120
+    assert fake.deliveries == []  # waiting is not sending
+
+
+async def test_a_call_that_ended_is_announced_once_with_what_it_touched(
+    deps: Deps, outbox_pool: asyncpg.Pool
+) -> None:
+    records = OperatorRecords.over_pool(outbox_pool)
+    await records.call(
+        "fd_set_channels", {"p_business": deps.business.id, "p": channels_of(deps.business)}
+    )
+    await outbox_pool.execute(
+        "insert into tool_calls (call_id, business_id, tool, outcome, duration_ms,"
+        " appointment_id) values ('call_end', $1, 'book_appointment', 'ok', 9, 'apt_x')",
+        deps.business.id,
+    )
+    ended = {"call": {"call_id": "call_end", "from_number": "+14155550123", "duration_ms": 61000}}
+    for event in ("call_ended", "call_analyzed", "call_ended"):  # a retry, out of order
+        await outbox_pool.execute(
+            "select fd_record_call_event($1, $2, $3::jsonb)", deps.business.id, event, ended
+        )
+    rows = await outbox_pool.fetch("select kind, payload from outbox where kind = 'call.ended'")
+    assert len(rows) == 1
+    data = rows[0]["payload"]["event"]["data"]
+    assert data["appointments"] == ["apt_x"] and data["duration_ms"] == 61000
+    assert data["tools"] == [["book_appointment", "ok"]]

@@ -154,3 +154,11 @@ def test_a_repeated_signature_on_a_lookup_is_refused(retell: RetellClient) -> No
     signature = sign(body)
     assert retell.post("/retell/functions", body, signature=signature).status_code == 200
     assert retell.post("/retell/functions", body, signature=signature).status_code == 401
+
+
+def test_the_outbox_backlog_is_an_operator_endpoint(live_server: str) -> None:
+    assert httpx.get(f"{live_server}/operator/outbox").status_code == 401
+    answer = httpx.get(
+        f"{live_server}/operator/outbox", headers={"authorization": f"Bearer {OPERATOR_KEY}"}
+    )
+    assert answer.status_code == 200 and set(answer.json()) == {"due", "oldest_due_seconds"}

@@ -5,16 +5,23 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
+from datetime import datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 import respx
 from pydantic import TypeAdapter
 from retell import Retell
-from retell.types.llm_create_params import GeneralToolCustomTool
+from retell.types.llm_create_params import GeneralToolCustomTool, GeneralToolTransferCallTool
 
+from agent_tools.basics import OpenRange
+from agent_tools.business import Business
+from agent_tools.caller_context import dynamic_variables
 from agent_tools.errors import ToolError
+from agent_tools.handoff import Handoff
 from agent_tools.registry import TOOLS
 from app.business_config import load_business
 from prompts.push import push
@@ -29,7 +36,7 @@ DEMO = load_business(Path(__file__).parents[2] / "config" / "demo-business.toml"
 def test_every_tool_is_published_with_the_servers_own_schema() -> None:
     assert "business_info" in TOOLS
     config = llm_config(BASE, BUSINESS)
-    tools = {t["name"]: t for t in config["general_tools"]}
+    tools = {t["name"]: t for t in config["general_tools"] if t["type"] == "custom"}
     assert set(tools) == set(TOOLS)
     for name, tool in TOOLS.items():
         published = tools[name]
@@ -94,7 +101,7 @@ def test_push_creates_then_updates_the_retell_llm() -> None:
     assert push(client, config, None) == "llm_new"
     sent = json.loads(created.calls.last.request.content)
     assert created.calls.last.request.headers["authorization"] == "Bearer key_test"
-    assert [t["name"] for t in sent["general_tools"]] == list(TOOLS)
+    assert [t["name"] for t in sent["general_tools"]] == [*TOOLS, "end_call"]
     assert sent["general_prompt"] == config["general_prompt"]
     assert push(client, config, "llm_new") == "llm_new"
     assert json.loads(updated.calls.last.request.content)["general_tools"] == sent["general_tools"]
@@ -148,3 +155,37 @@ def test_in_an_agency_directory_business_names_whose_config_is_printed() -> None
         configured_business({"BUSINESS_CONFIG": directory})
     with pytest.raises(SystemExit, match="no such business"):
         configured_business({"BUSINESS_CONFIG": directory, "BUSINESS": "nobody"})
+
+
+def test_end_call_is_always_there_and_transfer_only_with_a_transfer_number() -> None:
+    plain = {t["name"]: t for t in llm_config(BASE, BUSINESS)["general_tools"]}
+    assert plain["end_call"]["type"] == "end_call" and "transfer_call" not in plain
+    staffed = replace(BUSINESS, handoff=Handoff("+12125550100"))
+    tools = {t["name"]: t for t in llm_config(BASE, staffed)["general_tools"]}
+    transfer = tools["transfer_call"]
+    TypeAdapter(GeneralToolTransferCallTool).validate_python(transfer)
+    assert transfer["transfer_destination"] == {"type": "predefined", "number": "+12125550100"}
+    assert transfer["transfer_option"] == {"type": "cold_transfer"}
+
+
+def test_a_transfer_is_offered_only_while_someone_answers(business: Business) -> None:
+    desk = replace(
+        business,
+        handoff=Handoff("+12125550100", {2: (OpenRange(time(9), time(12)),)}),  # Wednesday
+    )
+    wednesday = datetime(2027, 3, 10, tzinfo=ZoneInfo("America/New_York"))
+    assert dynamic_variables(desk, wednesday.replace(hour=10), None, None)["transfer_now"] == "yes"
+    assert dynamic_variables(desk, wednesday.replace(hour=13), None, None)["transfer_now"] == "no"
+    assert (
+        dynamic_variables(business, wednesday.replace(hour=10), None, None)["transfer_now"] == "no"
+    )
+    # Without hours of its own, the transfer number is answered in the business's hours.
+    open_hours = replace(business, handoff=Handoff("+12125550100"))
+    assert (
+        dynamic_variables(open_hours, wednesday.replace(hour=10), None, None)["transfer_now"]
+        == "yes"
+    )
+    assert (
+        dynamic_variables(open_hours, wednesday.replace(hour=20), None, None)["transfer_now"]
+        == "no"
+    )
