@@ -81,11 +81,14 @@ class WebhookTarget:
 
 @dataclass(frozen=True, slots=True)
 class Notify:
-    """Who hears of what by text: the owner of each message, the caller of their booking."""
+    """Who hears of what, by text or email: the owner of each message, the caller of their
+    booking."""
 
     owner_phone: str | None = None  # E.164
     sms_confirmations: bool = False
     reminder_hours: tuple[int, ...] = ()  # texted this many elapsed hours before each visit
+    owner_email: str | None = None
+    email_confirmations: bool = False  # when the caller gave an email: with an .ics file
 
 
 @dataclass(frozen=True, slots=True)

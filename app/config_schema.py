@@ -56,7 +56,9 @@ SCHEMA: Mapping[str, frozenset[str] | list[frozenset[str]]] = {
     "operator": frozenset({"key_env"}),
     "webhooks": frozenset({"url", "secret_env"}),
     "handoff": frozenset({"transfer_number", "hours"}),
-    "notify": frozenset({"owner_phone", "sms_confirmations", "reminder_hours"}),
+    "notify": frozenset(
+        {"owner_phone", "owner_email", "sms_confirmations", "email_confirmations", "reminder_hours"}
+    ),
     "conventions": frozenset({"date_order", "next_weekday"}),
     "day_parts": frozenset(Conventions().day_parts),
 }

@@ -41,6 +41,7 @@ from app.limits import request_limits
 from app.metrics import COMPONENTS
 from app.middleware import request_context
 from app.outbox.deliver import Deliverer
+from app.outbox.email import Mailer
 from app.outbox.sms import Texter
 from app.rate_limit import RateLimiter, trusted_networks
 from app.replay import SeenSignatures
@@ -280,4 +281,5 @@ def _outbox(
     every business served (``businesses`` follows reloads)."""
     http = httpx.AsyncClient(timeout=10.0, follow_redirects=False)
     stack.push_async_callback(http.aclose)
-    return Deliverer(db.operator_records, http, Texter(settings), businesses)
+    mailer = Mailer(settings.smtp_url, settings.email_from)
+    return Deliverer(db.operator_records, http, Texter(settings), businesses, mailer=mailer)

@@ -53,7 +53,15 @@ def read_notify(section: Mapping[str, Any], country: str | None) -> Notify:
         isinstance(h, int) and not isinstance(h, bool) and 1 <= h <= 24 * 14 for h in hours
     ):
         raise ConfigError("notify.reminder_hours: a list of hours from 1 to 336, like [24, 2]")
-    return Notify(owner, confirmations, tuple(sorted(set(hours), reverse=True)))
+    email = section.get("owner_email")
+    if email is not None and (
+        not isinstance(email, str) or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email)
+    ):
+        raise ConfigError(f"notify.owner_email: {email!r} is not an email address")
+    emails = section.get("email_confirmations", False)
+    if not isinstance(emails, bool):
+        raise ConfigError("notify.email_confirmations: true or false")
+    return Notify(owner, confirmations, tuple(sorted(set(hours), reverse=True)), email, emails)
 
 
 def read_handoff(section: Mapping[str, Any], country: str | None) -> Handoff | None:

@@ -60,6 +60,9 @@ class Settings:
     twilio_auth_token: str | None = field(default=None, repr=False)
     twilio_from_number: str | None = None
     twilio_api_base_url: str = "https://api.twilio.com"
+    # Email through SMTP (docs/messages.md); unset: what would be emailed is logged.
+    smtp_url: str | None = field(default=None, repr=False)  # may hold a password
+    email_from: str | None = None
     # A client that stalls this long mid-body gets 408 (app/limits.py).
     body_timeout_seconds: float = 10.0
     # Open connections one instance accepts; past it, 503 (Fly's soft/hard limits sit below).
@@ -131,6 +134,8 @@ class Settings:
             twilio_auth_token=env.get("TWILIO_AUTH_TOKEN") or None,
             twilio_from_number=env.get("TWILIO_FROM_NUMBER") or None,
             twilio_api_base_url=env.get("TWILIO_API_BASE_URL", defaults.twilio_api_base_url),
+            smtp_url=env.get("SMTP_URL") or None,
+            email_from=env.get("EMAIL_FROM") or None,
             body_timeout_seconds=_int(
                 env, "BODY_TIMEOUT_SECONDS", int(defaults.body_timeout_seconds)
             ),
@@ -181,6 +186,8 @@ class Settings:
             raise SettingsError(
                 "TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER go together"
             )
+        if self.smtp_url and not self.smtp_url.startswith(("smtp://", "smtps://")):
+            raise SettingsError("SMTP_URL: use smtp://user:pass@host:port or smtps://...")
         if self.log_format not in ("auto", "json", "console"):
             raise SettingsError("LOG_FORMAT: use auto, json or console")
         if self.log_level not in ("debug", "info", "warning", "error"):

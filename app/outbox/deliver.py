@@ -20,6 +20,7 @@ from agent_tools.business import Business
 from app.db.operator_records import OperatorRecords
 from app.metrics import OUTBOX_DEPTH, OUTBOX_OLDEST, OUTBOX_SENDS
 from app.outbox.channels import Outcome, send_log, send_webhook
+from app.outbox.email import Mailer, calendar_file
 from app.outbox.retry import next_try
 from app.outbox.sms import Texter
 from app.outbox.texts import confirmation, owner_alert
@@ -37,11 +38,14 @@ class Deliverer:
         http: httpx.AsyncClient,
         texter: Texter,
         businesses: Mapping[str, Business],
+        *,
+        mailer: Mailer | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._records = records
         self._http = http
         self._texter = texter
+        self._mailer = mailer or Mailer(None, None)
         self._businesses = businesses
         self._clock = clock
         self.sent = 0
@@ -84,6 +88,8 @@ class Deliverer:
             return send_log(row["payload"])
         if row["channel"] == "sms":
             return await self._text(row)
+        if row["channel"] == "email":
+            return await self._email(row)
         return Outcome(sent=False, final=True, error=f"unknown channel {row['channel']}")
 
     async def _text(self, row: dict[str, Any]) -> Outcome:
@@ -107,6 +113,28 @@ class Deliverer:
         else:
             body = confirmation(event["type"], event["data"], business)
         return await self._texter.send(to, body)
+
+    async def _email(self, row: dict[str, Any]) -> Outcome:
+        """An email to the owner (``to``) or, for an appointment, to the address the caller
+        gave (with its calendar file); nothing to do without one."""
+        business = self._businesses.get(row["business_id"])
+        if business is None:
+            return Outcome(sent=False, final=True, error="business no longer served")
+        event = row["payload"]["event"]
+        data = event["data"]
+        to = row["payload"].get("to") or data.get("email")
+        if not to:
+            return Outcome(sent=True)
+        if event["type"] == "message.taken":
+            subject = f"{'URGENT: ' if data.get('urgent') else ''}Message from {data.get('name')}"
+            return await self._mailer.send(to, subject, owner_alert(data, business))
+        cancelled = event["type"] == "appointment.cancelled"
+        ics = calendar_file(event["type"], data, business, self._mailer.sender)
+        subject = f"{data['service']} at {business.name}: " + (
+            "cancelled" if cancelled else "confirmed"
+        )
+        text = confirmation(event["type"], data, business)
+        return await self._mailer.send(to, subject, text, ics, "CANCEL" if cancelled else "REQUEST")
 
     async def _settle(self, row: dict[str, Any], outcome: Outcome) -> None:
         if outcome.sent:

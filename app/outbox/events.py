@@ -32,18 +32,19 @@ def message_sends(message: Message, business: Business) -> list[dict[str, Any]]:
         },
     }
     rows = sends("message.taken", message.message_id, business, data)
-    owner = business.notify.owner_phone
-    if owner is not None:
-        identifier = event_id("message.taken", message.message_id, "sms")
-        event = {**rows[0]["payload"]["event"], "id": identifier}
-        rows.append(
-            {
-                "id": identifier,
-                "channel": "sms",
-                "kind": "message.taken",
-                "payload": {"event": event, "to": owner},
-            }
-        )
+    owner = business.notify
+    for channel, to in (("sms", owner.owner_phone), ("email", owner.owner_email)):
+        if to is not None:  # the owner hears of each message this way too
+            identifier = event_id("message.taken", message.message_id, channel)
+            event = {**rows[0]["payload"]["event"], "id": identifier}
+            rows.append(
+                {
+                    "id": identifier,
+                    "channel": channel,
+                    "kind": "message.taken",
+                    "payload": {"event": event, "to": to},
+                }
+            )
     return rows
 
 
@@ -59,6 +60,8 @@ def channels_of(business: Business) -> list[dict[str, Any]]:
         found.append({"channel": "webhook", "config": config})
     if business.notify.sms_confirmations:  # texted to the appointment's own number
         found.append({"channel": "sms", "config": {"confirmations": True}})
+    if business.notify.email_confirmations:  # emailed when the caller gave an address
+        found.append({"channel": "email", "config": {"confirmations": True}})
     return found
 
 

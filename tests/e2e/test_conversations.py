@@ -237,3 +237,35 @@ async def test_unknown_events_are_stored_and_acknowledged(
         )
         == 1
     )
+
+
+async def test_a_caller_with_no_time_that_suits_leaves_a_message(
+    retell: RetellClient, clean_pool: asyncpg.Pool
+) -> None:
+    await clean_pool.execute("truncate messages, outbox")
+    talk = Conversation(retell, "call_no_time", "+14155550104")
+    talk.begin()
+    talk.says("Do you have anything Saturday?")
+    found = talk.tool("find_slots", when="saturday", service="cleaning")
+    assert found["slots"] == [] and found["alternatives"]
+    talk.says("No, none of those work. Can someone call me?")
+    taken = talk.tool(
+        "take_message",
+        name="Ada Lovelace",
+        message="Wants a cleaning on a Saturday; none of the times suit.",
+        callback_when="tomorrow afternoon",
+    )
+    assert taken["message"] == (
+        "I've passed that on; someone will call you back tomorrow between noon and 5 PM."
+    )
+    talk.end()
+    row = await clean_pool.fetchrow("select phone, callback_phrase, call_id from messages")
+    assert tuple(row) == ("+14155550104", "tomorrow between noon and 5 PM", "call_no_time")
+
+
+def test_a_caller_asking_for_a_person_in_the_morning_can_be_transferred(
+    retell: RetellClient,
+) -> None:
+    # The fixture's transfer number is answered 9 to noon; the test clock says Wednesday 10 AM.
+    variables = Conversation(retell, "call_person", "+14155550105").begin()
+    assert variables["transfer_now"] == "yes"

@@ -101,7 +101,7 @@ def test_push_creates_then_updates_the_retell_llm() -> None:
     assert push(client, config, None) == "llm_new"
     sent = json.loads(created.calls.last.request.content)
     assert created.calls.last.request.headers["authorization"] == "Bearer key_test"
-    assert [t["name"] for t in sent["general_tools"]] == [*TOOLS, "end_call"]
+    assert [t["name"] for t in sent["general_tools"]] == [*TOOLS, "end_call", "transfer_call"]
     assert sent["general_prompt"] == config["general_prompt"]
     assert push(client, config, "llm_new") == "llm_new"
     assert json.loads(updated.calls.last.request.content)["general_tools"] == sent["general_tools"]
@@ -158,9 +158,10 @@ def test_in_an_agency_directory_business_names_whose_config_is_printed() -> None
 
 
 def test_end_call_is_always_there_and_transfer_only_with_a_transfer_number() -> None:
-    plain = {t["name"]: t for t in llm_config(BASE, BUSINESS)["general_tools"]}
+    alone = replace(BUSINESS, handoff=None)
+    plain = {t["name"]: t for t in llm_config(BASE, alone)["general_tools"]}
     assert plain["end_call"]["type"] == "end_call" and "transfer_call" not in plain
-    staffed = replace(BUSINESS, handoff=Handoff("+12125550100"))
+    staffed = replace(BUSINESS, handoff=Handoff("+12125550100"))  # as the fixture has
     tools = {t["name"]: t for t in llm_config(BASE, staffed)["general_tools"]}
     transfer = tools["transfer_call"]
     TypeAdapter(GeneralToolTransferCallTool).validate_python(transfer)
@@ -176,9 +177,8 @@ def test_a_transfer_is_offered_only_while_someone_answers(business: Business) ->
     wednesday = datetime(2027, 3, 10, tzinfo=ZoneInfo("America/New_York"))
     assert dynamic_variables(desk, wednesday.replace(hour=10), None, None)["transfer_now"] == "yes"
     assert dynamic_variables(desk, wednesday.replace(hour=13), None, None)["transfer_now"] == "no"
-    assert (
-        dynamic_variables(business, wednesday.replace(hour=10), None, None)["transfer_now"] == "no"
-    )
+    alone = replace(business, handoff=None)
+    assert dynamic_variables(alone, wednesday.replace(hour=10), None, None)["transfer_now"] == "no"
     # Without hours of its own, the transfer number is answered in the business's hours.
     open_hours = replace(business, handoff=Handoff("+12125550100"))
     assert (
