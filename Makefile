@@ -59,13 +59,14 @@ bench: $(STAMP) ## Benchmarks of the hot paths (see bench/README.md)
 	$(BIN)/python -m bench.webhook
 	$(BIN)/python -m bench.booking
 	$(BIN)/python -m bench.google
+	$(BIN)/python -m bench.tenants
 	$(BIN)/python -m bench.console
 
-retell-config: $(STAMP) ## Print the Retell LLM config (prompt + tools) as JSON; needs PUBLIC_BASE_URL
-	@$(WITH_ENV) $(BIN)/python -m prompts.retell_config
+retell-config: $(STAMP) ## Print the Retell LLM config (prompt + tools) as JSON; needs PUBLIC_BASE_URL (BUSINESS=<id> in a directory)
+	@$(WITH_ENV) $(if $(BUSINESS),BUSINESS='$(BUSINESS)') $(BIN)/python -m prompts.retell_config
 
-retell-push: $(STAMP) ## Create or update (RETELL_LLM_ID) the Retell LLM; needs RETELL_API_KEY, PUBLIC_BASE_URL
-	@$(WITH_ENV) $(BIN)/python -m prompts.push
+retell-push: $(STAMP) ## Create or update (RETELL_LLM_ID) the Retell LLM; needs RETELL_API_KEY, PUBLIC_BASE_URL (BUSINESS=<id> in a directory)
+	@$(WITH_ENV) $(if $(BUSINESS),BUSINESS='$(BUSINESS)') $(BIN)/python -m prompts.push
 
 lock: ## Update uv.lock to pyproject.toml (keeps other pins; UPGRADE=1 re-resolves all)
 	@$(VENV_ENV) scripts/venv.sh uv

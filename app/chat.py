@@ -53,6 +53,9 @@ class Chat:
     service: str | None = None
     times: list[dict[str, Any]] = field(default_factory=list)
     appointments: list[dict[str, Any]] = field(default_factory=list)
+    # With many businesses (a BUSINESS_CONFIG directory): the Retell agent whose business
+    # answers (CHAT_AGENT_ID); unset, the call reaches the only business, if only one.
+    agent_id: str | None = None
 
     def handle(self, line: str) -> list[str]:
         """What to show for one typed line."""
@@ -120,7 +123,10 @@ class Chat:
         return self._tool("find_slots", **args)
 
     def _tool(self, tool: str, **args: Any) -> list[str]:
-        body = {"name": tool, "call": {"call_id": self.call_id, "from_number": self.phone}}
+        call = {"call_id": self.call_id, "from_number": self.phone}
+        if self.agent_id:
+            call["agent_id"] = self.agent_id
+        body = {"name": tool, "call": call}
         reply = self.send(body | {"args": args})
         lines = [f"agent: {reply.get('message', reply)}"]
         offered = reply.get("slots") or reply.get("alternatives") or []
@@ -212,7 +218,9 @@ def main() -> None:
         settings = replace(settings, log_level="error")
         with connect(settings, os.environ.get("CHAT_URL") or None) as (where, client):
             sys.stdout.write(f"Talking to {where} as a caller. Type help for the commands.\n")
-            run(sys.stdin, sys.stdout, Chat(poster(client, settings.retell_api_key)))
+            agent = os.environ.get("CHAT_AGENT_ID") or None
+            chat = Chat(poster(client, settings.retell_api_key), agent_id=agent)
+            run(sys.stdin, sys.stdout, chat)
     except (SettingsError, ConfigError, httpx.HTTPError) as exc:
         sys.stderr.write(f"frontdesk chat: {exc}\n")
         raise SystemExit(2) from None

@@ -12,8 +12,9 @@ from agent_tools import business_speech as say
 from agent_tools.business import Business, Service
 from agent_tools.errors import ConfigError
 from agent_tools.phones import PhoneNumber, spoken
-from app.business_config import configured_path, load_business
+from app.business_config import configured_path
 from app.config_schema import zone_warning
+from app.tenants.config import load_tenants
 
 
 def describe(business: Business) -> list[str]:
@@ -92,13 +93,15 @@ def _date(day: date) -> str:
 def check(path: Path, now: datetime) -> tuple[int, str]:
     """Exit code and output for the config at ``path``."""
     try:
-        business = load_business(path)
+        businesses = [tenant.business for tenant in load_tenants(path)]  # a file or a directory
     except ConfigError as exc:
         return 2, f"frontdesk: invalid business config: {exc}\n"
-    lines = [f"{path}: OK", *describe(business)]
-    warning = zone_warning(business.timezone, now.year)
-    if warning:
-        lines.append(f"Warning: {warning}")
+    lines = [f"{path}: OK"]
+    for business in businesses:
+        lines += describe(business)
+        warning = zone_warning(business.timezone, now.year)
+        if warning:
+            lines.append(f"Warning: {warning}")
     return 0, "\n".join(lines) + "\n"
 
 

@@ -50,7 +50,10 @@ SCHEMA: Mapping[str, frozenset[str] | list[frozenset[str]]] = {
     "faq": [frozenset({"question", "answer"})],
     "staff": [STAFF_KEYS],
     "rooms": [ROOM_KEYS],
-    "calendar": frozenset({"id"}),
+    "calendar": frozenset({"id", "credentials_env"}),
+    # Many businesses per deployment (app/tenants): how calls reach this one, who operates it.
+    "retell": frozenset({"agent_ids", "phone_numbers"}),
+    "operator": frozenset({"key_env"}),
     "webhooks": frozenset({"url", "secret_env"}),
     "handoff": frozenset({"transfer_number", "hours"}),
     "notify": frozenset(

@@ -50,7 +50,7 @@ class CallRecords(Protocol):
         self, business_id: str, phone: str, after: datetime
     ) -> tuple[str | None, Appointment | None]: ...
 
-    async def call_trace(self, call_id: str) -> dict[str, Any]: ...
+    async def call_trace(self, business_id: str, call_id: str) -> dict[str, Any]: ...
 
     async def appointments_between(
         self, business_id: str, start: datetime, end: datetime
@@ -64,6 +64,10 @@ class Journal:
         self._buffer: list[ToolCallRecord] = []
         self._pending: set[asyncio.Task[None]] = set()
         self._flush_due = False
+
+    @property
+    def business_id(self) -> str:
+        return self._business_id
 
     def tool_call(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -16,8 +16,8 @@ REGISTRY = CollectorRegistry(auto_describe=True)
 
 TOOL_CALLS = Counter(
     "frontdesk_tool_calls_total",
-    "Tool calls answered, by tool and outcome",
-    ["tool", "outcome"],
+    "Tool calls answered, by business, tool and outcome",
+    ["business", "tool", "outcome"],
     registry=REGISTRY,
 )
 TOOL_SECONDS = Histogram(
@@ -29,8 +29,8 @@ TOOL_SECONDS = Histogram(
 )
 REPLAYS = Counter(
     "frontdesk_idempotent_replays_total",
-    "Retried tool calls answered from the first reply",
-    ["tool"],
+    "Retried tool calls answered from the first reply, by business and tool",
+    ["business", "tool"],
     registry=REGISTRY,
 )
 SLOT_CONFLICTS = Counter(
@@ -64,32 +64,36 @@ OUTBOX_OLDEST = Gauge(
 
 
 class ComponentCollector(Collector):
-    """Reads the Google adapter's request counts and the sync's freshness when scraped."""
+    """Reads each business's Google adapter request counts and its sync's freshness when
+    scraped. ``sources`` lists, at scrape time (so a reload shows at once), each business's id
+    with its Google adapter and sync (None when it has none)."""
 
     def __init__(self) -> None:
-        self.google: Any = None
-        self.sync: Any = None
+        self.sources: Callable[[], Iterable[tuple[str, Any, Any]]] = tuple
 
     def collect(self) -> Iterator[Any]:
-        if self.google is not None:
-            requests = CounterMetricFamily(
-                "frontdesk_calendar_requests",
-                "Google Calendar requests (retries included)",
-                labels=["outcome"],
-            )
-            requests.add_metric(["sent"], self.google.requests)
-            requests.add_metric(["retried"], self.google.retries)
-            requests.add_metric(["failed"], self.google.failures)
+        requests = CounterMetricFamily(
+            "frontdesk_calendar_requests",
+            "Google Calendar requests (retries included), by business",
+            labels=["business", "outcome"],
+        )
+        lag = GaugeMetricFamily(
+            "frontdesk_calendar_sync_age_seconds",
+            "Seconds since each calendar's mirror was last synced",
+            labels=["business", "calendar"],
+        )
+        now = time.time()
+        for business, google, sync in self.sources():
+            if google is not None:
+                requests.add_metric([business, "sent"], google.requests)
+                requests.add_metric([business, "retried"], google.retries)
+                requests.add_metric([business, "failed"], google.failures)
+            if sync is not None:
+                for calendar_id, synced in sync.last_synced.items():
+                    lag.add_metric([business, opaque_label(calendar_id)], now - synced)
+        if requests.samples:
             yield requests
-        if self.sync is not None:
-            lag = GaugeMetricFamily(
-                "frontdesk_calendar_sync_age_seconds",
-                "Seconds since each calendar's mirror was last synced",
-                labels=["calendar"],
-            )
-            now = time.time()
-            for calendar_id, synced in self.sync.last_synced.items():
-                lag.add_metric([opaque_label(calendar_id)], now - synced)
+        if lag.samples:
             yield lag
 
 

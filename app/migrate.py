@@ -8,10 +8,10 @@ import sys
 
 import asyncpg
 
-from app.business_config import load_business
 from app.db.migrations import apply_migrations
 from app.db.phone_backfill import normalise_stored_phones
 from app.settings import Settings
+from app.tenants.config import load_tenants
 
 
 async def main() -> int:
@@ -24,8 +24,9 @@ async def main() -> int:
     )
     try:
         applied = await apply_migrations(connection, settings.migrations_dir)
-        business = load_business(settings.business_config)
-        await normalise_stored_phones(connection, business.id, business.country)
+        for tenant in load_tenants(settings.business_config):  # one file or a directory
+            business = tenant.business
+            await normalise_stored_phones(connection, business.id, business.country)
     finally:
         await connection.close()
     sys.stdout.write(f"applied {len(applied)} migration(s): {', '.join(applied) or 'none'}\n")

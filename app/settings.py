@@ -234,3 +234,10 @@ def checked_public_url(url: str) -> str:
     if parsed.scheme == "https" or (parsed.scheme == "http" and loopback):
         return url
     raise ValueError("PUBLIC_BASE_URL must be https:// (http:// only on a loopback address)")
+
+
+def named_secret(name: str, env: Mapping[str, str] | None = None) -> str | None:
+    """A secret a business config names by its variable (``[calendar] credentials_env``,
+    ``[operator] key_env``): the names live in the files, the values only in the environment."""
+    value = (os.environ if env is None else env).get(name, "")
+    return value or None

@@ -10,27 +10,39 @@ from litestar.connection import ASGIConnection
 
 from agent_tools.ports import Deps
 from app.db.operator_records import OperatorRecords
-from app.google_channels import PushChannels
-from app.google_sync import GoogleSync
 from app.idempotency.guard import IdempotencyGuard
 from app.journal import Journal
 from app.rate_limit import RateLimiter
 from app.replay import SeenSignatures
 from app.settings import Settings
+from app.tenants.host import TenantHost
+from app.tenants.registry import Tenants
 
 
 @dataclass
 class AppState:
     settings: Settings
     pool: asyncpg.Pool | None  # None when the store is reached through Supabase's HTTP API
-    deps: Deps
+    host: TenantHost  # the businesses served (app/tenants), replaced whole on reload
     idempotency: IdempotencyGuard
-    journal: Journal
     seen_signatures: SeenSignatures
     operator_records: OperatorRecords
     limiter: RateLimiter
-    google_sync: GoogleSync | None = None
-    push_channels: PushChannels | None = None
+
+    @property
+    def tenants(self) -> Tenants:
+        return self.host.current
+
+    @property
+    def deps(self) -> Deps:
+        """The first business's ports: what checks that concern no one business probe, and
+        the operator console (which serves the first business)."""
+        return self.host.current.first.deps
+
+    @property
+    def journal(self) -> Journal:
+        """The first business's call records (the operator console's)."""
+        return self.host.current.first.journal
 
     @staticmethod
     def of(connection: ASGIConnection[Any, Any, Any, Any]) -> AppState:

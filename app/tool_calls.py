@@ -97,7 +97,7 @@ async def answer(
     tool = TOOLS.get(name)
     key = None
     if guard is not None and (idempotency_header or (tool is not None and tool.mutates)):
-        key = request_key(name, raw_args, call.call_id, idempotency_header)
+        key = request_key(name, raw_args, call.call_id, idempotency_header, deps.business.id)
     if guard is None or key is None:
         return 200, await run_tool(name, raw_args, call, deps, journal)
     request_print = fingerprint(name, raw_args, call.call_id)
@@ -126,7 +126,7 @@ async def answer(
         log.info("tool.replay_outdated", tool=name, call_id=call.call_id)
         return await run_holding_key()
     if isinstance(outcome, Replay):
-        metrics.REPLAYS.labels(name).inc()
+        metrics.REPLAYS.labels(deps.business.id, name).inc()
         log.info(
             "tool.replayed",
             tool=name,

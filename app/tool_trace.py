@@ -33,7 +33,10 @@ def record(
     trace = {**question, **traced(reply)}
     outcome = str(trace.pop("outcome"))
     known = name if name in TOOLS else "unknown"
-    metrics.TOOL_CALLS.labels(known, outcome).inc()
+    # By business (counts stay cheap); the latency histogram stays per tool: 200 businesses x
+    # its buckets would be thousands of series.
+    business = journal.business_id if journal is not None else "unknown"
+    metrics.TOOL_CALLS.labels(business, known, outcome).inc()
     metrics.TOOL_SECONDS.labels(known).observe(elapsed / 1000)
     log.info(
         "tool.call",

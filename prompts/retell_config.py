@@ -1,6 +1,7 @@
 """The Retell LLM configuration, in the shape of Retell's create-LLM request.
 
     python -m prompts.retell_config            # print it as JSON (make retell-config)
+    BUSINESS=acme-dental python -m prompts.retell_config   # one business of a directory
 
 Tool parameters come from the argument models in agent_tools, so the schema Retell gives the LLM
 is the schema the server validates with. The result is checked against the official retell-sdk
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,8 @@ from retell.types.llm_create_params import LlmCreateParams
 from agent_tools.business import Business
 from agent_tools.caller_context import default_variables
 from agent_tools.registry import TOOLS, Tool
-from app.business_config import configured_path, load_business
+from app.business_config import configured_path
+from app.tenants.config import load_tenants
 
 PROMPT = Path(__file__).with_name("receptionist.md")
 
@@ -143,9 +146,22 @@ def public_base_url() -> str:
     return url
 
 
-def configured_business() -> Business:
-    """The business in BUSINESS_CONFIG (default: the demo)."""
-    return load_business(configured_path())
+def configured_business(env: Mapping[str, str] = os.environ) -> Business:
+    """The business in BUSINESS_CONFIG (default: the demo); when it is a directory of several,
+    the one ``BUSINESS`` names (``make retell-config BUSINESS=<id>``). The tools' URL is the
+    same for every business: calls are routed by their agent and number."""
+    path = configured_path(env)
+    wanted = env.get("BUSINESS", "").strip()
+    businesses = [t.business for t in load_tenants(path)]
+    if not wanted and len(businesses) == 1:
+        return businesses[0]
+    known = ", ".join(b.id for b in businesses)
+    if not wanted:
+        raise SystemExit(f"{path} holds several businesses: give BUSINESS=<id> ({known})")
+    for business in businesses:
+        if business.id == wanted:
+            return business
+    raise SystemExit(f"BUSINESS={wanted}: no such business in {path} ({known})")
 
 
 def main() -> None:

@@ -90,7 +90,7 @@ async def appointment_page(
     business = frontdesk.deps.business
     trace: dict[str, Any] = {}
     if appointment.call_id:
-        trace = await frontdesk.journal.records.call_trace(appointment.call_id)
+        trace = await frontdesk.journal.records.call_trace(business.id, appointment.call_id)
         trace["tool_calls"] = await records.tool_calls(
             frontdesk.operator_records, business.id, appointment.call_id
         )

@@ -48,7 +48,7 @@ async def calls_page(frontdesk: Frontdesk, session: Session) -> Template:
 @get("/calls/{call_id:str}")
 async def call_page(frontdesk: Frontdesk, session: Session, call_id: FromPath[str]) -> Template:
     business = frontdesk.deps.business
-    trace = await frontdesk.journal.records.call_trace(call_id[:128])
+    trace = await frontdesk.journal.records.call_trace(business.id, call_id[:128])
     call = trace.get("call")
     tools = await records.tool_calls(frontdesk.operator_records, business.id, call_id[:128])
     if call is None and not tools:

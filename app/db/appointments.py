@@ -124,7 +124,7 @@ class PostgresAppointmentStore:
         if self._cache is None or except_id is not None:
             return await fetch(start, end)
         key = ("occupancy", business_id, tuple(calendar_ids), tuple(room_units))
-        kept = await self._cache.get(key, start, end, fetch)
+        kept = await self._cache.get(key, start, end, fetch, business_id)
         return kept if kept is not None else await fetch(start, end)
 
     async def count_by_day(
@@ -257,8 +257,10 @@ class PostgresAppointmentStore:
         found = await self._value("select fd_caller($1, $2, $3)", business_id, phone, after)
         return found["name"], rows.maybe_appointment(found["next"])
 
-    async def call_trace(self, call_id: str) -> dict[str, Any]:
-        trace: dict[str, Any] = await self._value("select fd_call_trace($1)", call_id)
+    async def call_trace(self, business_id: str, call_id: str) -> dict[str, Any]:
+        trace: dict[str, Any] = await self._value(
+            "select fd_call_trace($1, $2)", business_id, call_id
+        )
         return trace
 
     async def appointments_between(

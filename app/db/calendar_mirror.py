@@ -69,7 +69,7 @@ class PostgresMirror:
         if self._cache is None:
             return await fetch(start, end)
         return await self._cache.get(
-            ("mirror", self._business, tuple(calendar_ids)), start, end, fetch
+            ("mirror", self._business, tuple(calendar_ids)), start, end, fetch, self._business
         )
 
     async def sync_token(self, calendar_id: str) -> str | None:
@@ -92,7 +92,7 @@ class PostgresMirror:
         self, calendar_id: str, changes: list[EventChange], token: str, *, full: bool
     ) -> None:
         if self._cache is not None:
-            self._cache.changed()
+            self._cache.changed(self._business)
         await self._value(
             "select fd_mirror_save($1, $2, $3, $4, $5)",
             self._business,
@@ -146,3 +146,12 @@ def _change_json(change: EventChange) -> dict[str, Any]:
         "busy": change.busy,
         "appointment_id": change.appointment_id,
     }
+
+
+async def channel_business(pool: asyncpg.Pool, channel_id: str) -> str | None:
+    """Which business opened a push channel (a notification names only the channel)."""
+    found: str | None = await pool.fetchval(
+        "select business_id from calendar_channels where channel_id = $1 and expires_at > now()",
+        channel_id,
+    )
+    return found

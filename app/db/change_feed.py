@@ -2,9 +2,11 @@
 
 Triggers (migration 20261124001200) announce each committed change to appointments and to the
 calendar mirror on the channel ``frontdesk_data``. This listens on a connection of its own and
-counts them: :attr:`generation` moves on with every announcement, and with every loss or return
-of the connection. Anything cached under an older generation is out of date; while not
-:attr:`live` (never connected, or the connection lost), nothing may be trusted at all.
+counts them: an announcement names its business, and moves that business's generation on
+(many businesses per deployment: a booking at one leaves the others' copies alone); a loss or
+return of the connection moves every generation on (:attr:`generation`). Anything cached under
+an older generation is out of date; while not :attr:`live` (never connected, or the connection
+lost), nothing may be trusted at all.
 """
 
 from __future__ import annotations
@@ -28,11 +30,20 @@ class ChangeFeed:
         self._task: asyncio.Task[None] | None = None
         self._lost = asyncio.Event()
         self.generation = 0
+        self._businesses: dict[str, int] = {}
         self.live = False
 
-    def changed(self) -> None:
-        """Something changed (announced, or written by this instance): older copies are stale."""
-        self.generation += 1
+    def changed(self, business_id: str | None = None) -> None:
+        """Something of ``business_id`` changed (announced, or written by this instance); of
+        any business when None: older copies are stale."""
+        if business_id:
+            self._businesses[business_id] = self._businesses.get(business_id, 0) + 1
+        else:
+            self.generation += 1
+
+    def generation_of(self, business_id: str | None) -> tuple[int, int]:
+        """What a copy of ``business_id``'s data (any business's when None) was read under."""
+        return self.generation, self._businesses.get(business_id, 0) if business_id else 0
 
     async def start(self) -> None:
         await self._connect()
@@ -61,8 +72,10 @@ class ChangeFeed:
         self.changed()  # whatever happened while not listening
         self.live = True
 
-    def _announced(self, *_: object) -> None:
-        self.changed()
+    def _announced(
+        self, _connection: object, _pid: object, _channel: object, payload: object
+    ) -> None:
+        self.changed(payload if isinstance(payload, str) else None)
 
     def _terminated(self, *_: object) -> None:
         log.warning("change_feed.lost")

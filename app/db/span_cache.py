@@ -24,7 +24,7 @@ _DAY = timedelta(days=1)
 
 @dataclass(frozen=True, slots=True)
 class _Entry(Generic[T]):
-    generation: int
+    generation: tuple[int, int]
     expires: float
     start: datetime
     end: datetime
@@ -47,9 +47,10 @@ class SpanCache:
         self.hits = 0
         self.misses = 0
 
-    def changed(self) -> None:
-        """This instance changed something: what it holds is stale at once."""
-        self._feed.changed()
+    def changed(self, business_id: str | None = None) -> None:
+        """This instance changed something (of ``business_id``, or of anyone): what it holds
+        of it is stale at once."""
+        self._feed.changed(business_id)
 
     async def get(
         self,
@@ -57,15 +58,17 @@ class SpanCache:
         start: datetime,
         end: datetime,
         fetch: Callable[[datetime, datetime], Awaitable[T | None]],
+        business_id: str | None = None,
     ) -> T | None:
         """The value for ``key`` covering ``[start, end)``: kept, or fetched for a wider
-        window (a None from ``fetch`` is not kept)."""
+        window (a None from ``fetch`` is not kept). A value read from ``business_id``'s rows
+        only goes stale when that business (or everything) changes."""
         feed = self._feed
         entry = self._entries.get(key)
         if (
             entry is not None
             and feed.live
-            and entry.generation == feed.generation
+            and entry.generation == feed.generation_of(business_id)
             and entry.expires > time.monotonic()
             and entry.start <= start
             and end <= entry.end
@@ -73,10 +76,10 @@ class SpanCache:
             self.hits += 1
             return cast(T, entry.value)
         self.misses += 1
-        generation = feed.generation
+        generation = feed.generation_of(business_id)
         low, high = widened(start, end)
         value = await fetch(low, high)
-        if value is not None and feed.live and generation == feed.generation:
+        if value is not None and feed.live and generation == feed.generation_of(business_id):
             if len(self._entries) >= self._size:
                 self._entries.clear()
             self._entries[key] = _Entry(generation, time.monotonic() + self._ttl, low, high, value)

@@ -268,8 +268,10 @@ class SupabaseAppointmentStore:
         )
         return found["name"], rows.maybe_appointment(found["next"])
 
-    async def call_trace(self, call_id: str) -> dict[str, Any]:
-        trace: dict[str, Any] = await self.call("fd_call_trace", {"p_call_id": call_id})
+    async def call_trace(self, business_id: str, call_id: str) -> dict[str, Any]:
+        trace: dict[str, Any] = await self.call(
+            "fd_call_trace", {"p_business": business_id, "p_call_id": call_id}
+        )
         return trace
 
     async def appointments_between(

@@ -27,14 +27,18 @@ log = structlog.get_logger("frontdesk.idempotency")
 _COOL_OFF_SECONDS = 5.0
 
 
-def request_key(tool: str, args: Any, call_id: str | None, header: str | None) -> str | None:
+def request_key(
+    tool: str, args: Any, call_id: str | None, header: str | None, business_id: str = ""
+) -> str | None:
     """The ``Idempotency-Key`` header when given, else one derived from the call, the tool and
-    the canonical arguments; None when neither exists (nothing to match a retry by)."""
+    the canonical arguments; None when neither exists (nothing to match a retry by). Under a
+    business id, so the same Retell call id (or header) at two businesses are two keys."""
+    scope = f"{business_id}/" if business_id else ""
     if header:
-        return "h:" + hashlib.sha256(header.encode()).hexdigest()
+        return scope + "h:" + hashlib.sha256(header.encode()).hexdigest()
     if not call_id:
         return None
-    return "d:" + fingerprint(tool, args, call_id)
+    return scope + "d:" + fingerprint(tool, args, call_id)
 
 
 def fingerprint(tool: str, args: Any, call_id: str | None) -> str:

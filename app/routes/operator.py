@@ -10,6 +10,10 @@ they do not exist, 404).
 - ``POST /operator/appointments/{appointment_id}/resync``: hand the appointment to the
   reconciler, which makes the calendar match it again (noted in its history).
 
+Each answers about one business (app/routes/operated.py): a business's own key sees only it;
+the global key names one with ``?business=<id>`` when several are served. Another business's
+appointment or call is not found, exactly like one that does not exist.
+
 Identifiers in paths are checked for shape first: anything that could not be one of ours (NUL,
 over 128 characters) is simply not found.
 """
@@ -25,9 +29,12 @@ from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, FromQuery
 
 from agent_tools.phones import normalise_or_none
+from agent_tools.ports import Appointment
 from agent_tools.views import appointment_out
 from app.db.history import OPERATOR
 from app.guards import Frontdesk, operator_only
+from app.routes.operated import OPERATED, Operated
+from app.tenants.registry import Tenant
 
 _IDENTIFIER = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
 
@@ -49,14 +56,22 @@ def _day(raw: str) -> date:
     return day
 
 
-@get("/operator/appointments", guards=[operator_only])
-async def day_appointments(frontdesk: Frontdesk, date: FromQuery[str] = "") -> dict[str, Any]:
-    business = frontdesk.deps.business
+async def _owned(tenant: Tenant, appointment_id: str) -> Appointment:
+    """The business's appointment, or 404 (another business's is not found either)."""
+    found = await tenant.deps.store.get(_identifier(appointment_id, "appointment"))
+    if found is None or found.business_id != tenant.id:
+        raise NotFoundException(f"no appointment {appointment_id}")
+    return found
+
+
+@get("/operator/appointments", guards=[operator_only], dependencies=OPERATED)
+async def day_appointments(tenant: Operated, date: FromQuery[str] = "") -> dict[str, Any]:
+    business = tenant.business
     day = _day(date)
     start = datetime.combine(day, time(0), tzinfo=business.timezone)
     end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=business.timezone)
-    found = await frontdesk.journal.records.appointments_between(business.id, start, end)
-    today = business.today(frontdesk.deps.clock())
+    found = await tenant.journal.records.appointments_between(business.id, start, end)
+    today = business.today(tenant.deps.clock())
     return {
         "date": day.isoformat(),
         "appointments": [
@@ -70,33 +85,38 @@ async def day_appointments(frontdesk: Frontdesk, date: FromQuery[str] = "") -> d
     }
 
 
-@get("/operator/calls/{call_id:str}", guards=[operator_only])
-async def call_trace(frontdesk: Frontdesk, call_id: FromPath[str]) -> dict[str, Any]:
-    trace = await frontdesk.journal.records.call_trace(_identifier(call_id, "call"))
+@get("/operator/calls/{call_id:str}", guards=[operator_only], dependencies=OPERATED)
+async def call_trace(tenant: Operated, call_id: FromPath[str]) -> dict[str, Any]:
+    trace = await tenant.journal.records.call_trace(tenant.id, _identifier(call_id, "call"))
     if trace.get("call") is None and not trace.get("tool_calls"):
         raise NotFoundException(f"no call {call_id}")
     return trace
 
 
-@post("/operator/appointments/{appointment_id:str}/resync", status_code=202, guards=[operator_only])
-async def resync(frontdesk: Frontdesk, appointment_id: FromPath[str]) -> Response[dict[str, str]]:
-    store = frontdesk.deps.store
-    if await store.get(_identifier(appointment_id, "appointment")) is None:
-        raise NotFoundException(f"no appointment {appointment_id}")
-    await store.mark_unsynced(appointment_id)
+@post(
+    "/operator/appointments/{appointment_id:str}/resync",
+    status_code=202,
+    guards=[operator_only],
+    dependencies=OPERATED,
+)
+async def resync(
+    frontdesk: Frontdesk, tenant: Operated, appointment_id: FromPath[str]
+) -> Response[dict[str, str]]:
+    await _owned(tenant, appointment_id)
+    await tenant.deps.store.mark_unsynced(appointment_id)
     await frontdesk.operator_records.note(
         appointment_id, "resync", OPERATOR, "asked by an operator"
     )
     return Response({"status": "queued for the reconciler"}, status_code=202)
 
 
-@get("/operator/calls", guards=[operator_only])
+@get("/operator/calls", guards=[operator_only], dependencies=OPERATED)
 async def find_calls(
-    frontdesk: Frontdesk, phone: FromQuery[str] = "", date: FromQuery[str] = ""
+    frontdesk: Frontdesk, tenant: Operated, phone: FromQuery[str] = "", date: FromQuery[str] = ""
 ) -> dict[str, Any]:
     if not phone and not date:
         raise ValidationException("give phone, date, or both")
-    business = frontdesk.deps.business
+    business = tenant.business
     digits = _phone_digits(phone, business.country) if phone else None
     start = end = None
     if date:
@@ -105,15 +125,13 @@ async def find_calls(
     return {"phone": digits, "date": date or None, "calls": found}
 
 
-@get("/operator/appointments/{appointment_id:str}", guards=[operator_only])
+@get("/operator/appointments/{appointment_id:str}", guards=[operator_only], dependencies=OPERATED)
 async def appointment_history(
-    frontdesk: Frontdesk, appointment_id: FromPath[str]
+    frontdesk: Frontdesk, tenant: Operated, appointment_id: FromPath[str]
 ) -> dict[str, Any]:
-    appointment = await frontdesk.deps.store.get(_identifier(appointment_id, "appointment"))
-    if appointment is None:
-        raise NotFoundException(f"no appointment {appointment_id}")
-    business = frontdesk.deps.business
-    today = business.today(frontdesk.deps.clock())
+    appointment = await _owned(tenant, appointment_id)
+    business = tenant.business
+    today = business.today(tenant.deps.clock())
     return {
         "appointment": {
             **appointment_out(appointment, business, today).model_dump(),

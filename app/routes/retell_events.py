@@ -18,8 +18,9 @@ from agent_tools.caller_context import dynamic_variables
 from agent_tools.ports import Appointment, StoreUnavailableError
 from app.db.faults import CONNECTION_FAULTS
 from app.payload import MalformedPayload
-from app.routes.retell import malformed, verified_json
-from app.state import AppState
+from app.routes import routed
+from app.routes.verified import malformed, verified_json
+from app.tenants.registry import Tenant
 from app.tool_calls import caller_id, storable
 
 log = structlog.get_logger("frontdesk.retell")
@@ -32,8 +33,8 @@ _NOT_NOW: tuple[type[BaseException], ...] = (StoreUnavailableError, *CONNECTION_
 CALLER_LOOKUP_SECONDS = 1.0
 
 
-@post("/retell/webhook", status_code=HTTP_200_OK)
-async def call_event(request: Request[Any, Any, Any]) -> Response[Any]:
+@post("/retell/webhook", status_code=HTTP_200_OK, dependencies=routed.EVENT)
+async def call_event(request: Request[Any, Any, Any], tenant: routed.Routed) -> Response[Any]:
     """Store every event (unknown ones too), then acknowledge it; an event that could not be
     stored is answered 503 so Retell sends it again: never acknowledge what was not kept."""
     payload = await verified_json(request)
@@ -47,7 +48,7 @@ async def call_event(request: Request[Any, Any, Any]) -> Response[Any]:
         log.warning("retell.event_unstorable", retell_event=event)
         return malformed(MalformedPayload("The event holds text that cannot be stored."))
     try:
-        await AppState.of(request).journal.call_event(event, payload)
+        await tenant.journal.call_event(event, payload)
     except _NOT_NOW as error:
         log.warning(
             "retell.event_not_stored",
@@ -63,8 +64,10 @@ async def call_event(request: Request[Any, Any, Any]) -> Response[Any]:
     return Response(None, status_code=HTTP_204_NO_CONTENT)
 
 
-@post("/retell/inbound", status_code=HTTP_200_OK)
-async def inbound_call(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+@post("/retell/inbound", status_code=HTTP_200_OK, dependencies=routed.INBOUND)
+async def inbound_call(
+    request: Request[Any, Any, Any], tenant: routed.Routed
+) -> Response[dict[str, Any]]:
     """``call_inbound`` / ``chat_inbound``: the variables the prompt greets the caller with."""
     payload = await verified_json(request)
     if not isinstance(payload, dict):
@@ -73,26 +76,21 @@ async def inbound_call(request: Request[Any, Any, Any]) -> Response[dict[str, An
     event = said if isinstance(said, str) and said else "call_inbound"
     details = payload.get(event) or payload.get("call_inbound") or {}
     from_number = details.get("from_number") if isinstance(details, dict) else None
-    state = AppState.of(request)
-    deps = state.deps
+    deps = tenant.deps
     now = deps.clock()
-    name, upcoming = await _known_caller(state, caller_id(from_number, deps.business.country))
+    name, upcoming = await _known_caller(tenant, caller_id(from_number, deps.business.country))
     variables = dynamic_variables(deps.business, now, name, upcoming)
     return Response(
         {event: {"dynamic_variables": variables, "metadata": {"business_id": deps.business.id}}}
     )
 
 
-async def _known_caller(
-    state: AppState, phone: str | None
-) -> tuple[str | None, Appointment | None]:
+async def _known_caller(tenant: Tenant, phone: str | None) -> tuple[str | None, Appointment | None]:
     if phone is None:
         return None, None
     try:
         async with asyncio.timeout(CALLER_LOOKUP_SECONDS):
-            return await state.journal.records.caller(
-                state.deps.business.id, phone, state.deps.clock()
-            )
+            return await tenant.journal.records.caller(tenant.id, phone, tenant.deps.clock())
     except Exception:
         log.warning("retell.caller_lookup_failed", exc_info=True)
         return None, None

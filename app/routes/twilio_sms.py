@@ -15,6 +15,7 @@ from twilio.request_validator import RequestValidator
 
 from agent_tools.phones import normalise_or_none
 from app.guards import Frontdesk
+from app.tenants.registry import CallAddress
 
 log = structlog.get_logger("frontdesk.twilio")
 
@@ -34,7 +35,12 @@ async def inbound_sms(request: Request[Any, Any, Any], frontdesk: Frontdesk) -> 
     if not RequestValidator(settings.twilio_auth_token).validate(url, form, given):
         log.warning("twilio.signature_refused")
         raise NotAuthorizedException("bad signature")
-    business = frontdesk.deps.business
+    # Many businesses: the texts' number says whose callers these are (else the only one).
+    tenant = frontdesk.tenants.route(CallAddress(to_number=form.get("To") or None))
+    if tenant is None:
+        log.warning("twilio.unknown_business", to_number=form.get("To", ""))
+        return Response("<Response></Response>")
+    business = tenant.business
     number = normalise_or_none(form.get("From", ""), business.country)
     word = form.get("Body", "").strip().lower()
     if number is not None and (word in STOP_WORDS or word in START_WORDS):

@@ -7,8 +7,9 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
-from app.chat import HELP
+from app.chat import HELP, Chat
 from app.settings import PROJECT_ROOT, Settings
 from tests.app.test_startup import demo_env
 from tests.e2e.conftest import running
@@ -114,3 +115,16 @@ def test_the_chat_talks_to_a_running_server_over_http_signing_as_retell_does(
     assert lines[0].startswith(f"Talking to {url} as a caller.")
     assert_books_moves_and_cancels_by_number(lines[1:])
     assert not (tmp_path / "chat").exists()  # it used the server's data, not its own
+
+
+def test_with_an_agent_id_each_tool_call_names_the_agent_whose_business_answers() -> None:
+    sent: list[dict[str, Any]] = []
+
+    def send(body: dict[str, Any]) -> dict[str, Any]:
+        sent.append(body)
+        return {"ok": True, "message": "Hello.", "slots": []}
+
+    Chat(send, agent_id="agent_harbour_physio_demo").handle("find tomorrow")
+    Chat(send).handle("find tomorrow")
+    assert sent[0]["call"]["agent_id"] == "agent_harbour_physio_demo"
+    assert "agent_id" not in sent[1]["call"]

@@ -34,7 +34,7 @@ class Records:
     ) -> tuple[str | None, Appointment | None]:
         raise NotImplementedError
 
-    async def call_trace(self, call_id: str) -> dict[str, Any]:
+    async def call_trace(self, business_id: str, call_id: str) -> dict[str, Any]:
         raise NotImplementedError
 
     async def appointments_between(

@@ -35,7 +35,10 @@ def test_a_replayed_signature_is_refused_without_side_effects(retell: RetellClie
 def test_metrics_count_tool_calls_by_outcome(retell: RetellClient, live_server: str) -> None:
     retell.tool("find_slots", {"service": "Cleaning", "when": "whenever the moon is full"})
     text = httpx.get(f"{live_server}/metrics").text
-    assert 'frontdesk_tool_calls_total{outcome="unclear_time",tool="find_slots"}' in text
+    assert (
+        'frontdesk_tool_calls_total{business="test-dental",outcome="unclear_time",tool="find_slots"}'
+        in text
+    )
     assert "frontdesk_tool_call_seconds_bucket" in text
 
 

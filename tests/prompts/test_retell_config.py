@@ -25,7 +25,7 @@ from agent_tools.handoff import Handoff
 from agent_tools.registry import TOOLS
 from app.business_config import load_business
 from prompts.push import push
-from prompts.retell_config import PROMPT, RETELL_BUILT_INS, llm_config
+from prompts.retell_config import PROMPT, RETELL_BUILT_INS, configured_business, llm_config
 from tests.conftest import FIXTURES
 
 BASE = "https://frontdesk.example.com"
@@ -142,6 +142,19 @@ def test_without_the_inbound_webhook_the_prompt_reads_as_sentences() -> None:
     assert "Caller: not known yet" in rendered
     for value in config["default_dynamic_variables"].values():
         assert isinstance(value, str)
+
+
+def test_in_an_agency_directory_business_names_whose_config_is_printed() -> None:
+    directory = str(Path(__file__).parents[2] / "config" / "businesses")
+    chosen = configured_business({"BUSINESS_CONFIG": directory, "BUSINESS": "harbour-physio"})
+    config = llm_config(BASE, chosen)
+    assert config["default_dynamic_variables"]["business_name"] == "Harbour Physio"
+    assert "current_time_Europe/London" in config["general_prompt"]
+    assert {t["url"] for t in config["general_tools"] if "url" in t} == {f"{BASE}/retell/functions"}
+    with pytest.raises(SystemExit, match="give BUSINESS=<id>"):
+        configured_business({"BUSINESS_CONFIG": directory})
+    with pytest.raises(SystemExit, match="no such business"):
+        configured_business({"BUSINESS_CONFIG": directory, "BUSINESS": "nobody"})
 
 
 def test_end_call_is_always_there_and_transfer_only_with_a_transfer_number() -> None:

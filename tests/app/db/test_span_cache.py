@@ -45,6 +45,20 @@ async def test_a_kept_value_is_served_until_something_changes() -> None:
     assert len(source.fetches) == 2
 
 
+async def test_a_change_at_one_business_leaves_another_business_s_kept_value() -> None:
+    feed, source = Feed(), Source()
+    cache = SpanCache(feed)
+    await cache.get(("k", "acme"), NOW, LATER, source, "acme")
+    await cache.get(("k", "harbour"), NOW, LATER, source, "harbour")
+    feed.changed("acme")  # a booking at Acme
+    await cache.get(("k", "acme"), NOW, LATER, source, "acme")
+    await cache.get(("k", "harbour"), NOW, LATER, source, "harbour")
+    assert len(source.fetches) == 3  # Acme's read again, Harbour's still kept
+    feed.changed()  # a change of unknown business (or the feed reconnecting): all stale
+    await cache.get(("k", "harbour"), NOW, LATER, source, "harbour")
+    assert len(source.fetches) == 4
+
+
 async def test_the_fetched_window_is_whole_days_and_a_wider_ask_fetches_again() -> None:
     feed, source = Feed(), Source()
     cache = SpanCache(feed)
@@ -98,16 +112,19 @@ async def test_postgres_announces_a_committed_change_to_every_listener(
         await feed.start()
     try:
         assert all(feed.live for feed in feeds)
-        before = [feed.generation for feed in feeds]
+        before = [feed.generation_of("b") for feed in feeds]
+        others = [feed.generation_of("other") for feed in feeds]
         await clean_pool.execute(
             "insert into calendar_mirror (business_id, calendar_id, event_id, starts_at, ends_at)"
             " values ('b', 'c', 'e1', now(), now() + interval '1 hour')"
         )
         for _ in range(100):
-            if all(f.generation > b for f, b in zip(feeds, before, strict=True)):
+            if all(f.generation_of("b") > b for f, b in zip(feeds, before, strict=True)):
                 break
             await asyncio.sleep(0.01)
-        assert all(f.generation > b for f, b in zip(feeds, before, strict=True))
+        assert all(f.generation_of("b") > b for f, b in zip(feeds, before, strict=True))
+        # The announcement names its business: another business's copies stay good.
+        assert [feed.generation_of("other") for feed in feeds] == others
     finally:
         for feed in feeds:
             await feed.aclose()

@@ -1,0 +1,80 @@
+"""Reading a Retell webhook's body once its signature is verified (shared by every Retell
+route and by the dependencies that route a call to its business, app/routes/routed.py)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import structlog
+from litestar import Request, Response
+from litestar.exceptions import NotAuthorizedException
+from litestar.status_codes import HTTP_400_BAD_REQUEST
+
+from app import metrics
+from app.payload import MalformedPayload, read_json
+from app.signature import signature_verdict, signed_at_ms
+from app.state import AppState
+
+log = structlog.get_logger("frontdesk.webhooks")
+
+_READ = "verified_json"
+
+
+async def verified_json(request: Request[Any, Any, Any], *, repeat_ok: bool = False) -> Any:
+    """The request's JSON, after its Retell signature is checked against the raw bytes. A
+    signature seen before is refused (401) unless ``repeat_ok``: then the caller learns of the
+    repeat through :func:`is_repeat` and decides what it may still get."""
+    if _READ in request.state:  # once per request: a dependency may have read it already
+        return request.state[_READ]
+    state = AppState.of(request)
+    body = await request.body()
+    key = state.settings.retell_api_key
+    if key:
+        signature = request.headers.get("x-retell-signature")
+        reason = await _refusal(state, body, signature, key)
+        if reason == "replayed" and repeat_ok:
+            request.state.signature_repeated = True
+        elif reason is not None:
+            refuse(request, reason)
+    state.limiter.admit(request)
+    try:
+        payload: Any = read_json(body)
+    except MalformedPayload as error:
+        payload = error
+    request.state[_READ] = payload
+    return payload
+
+
+def is_repeat(request: Request[Any, Any, Any]) -> bool:
+    return bool(request.state.get("signature_repeated"))
+
+
+def refuse(request: Request[Any, Any, Any], reason: str) -> None:
+    AppState.of(request).limiter.refuse(request)  # 429 once a source sent too many bad ones
+    metrics.SIGNATURES_REFUSED.labels(reason).inc()
+    log.warning("signature.refused", reason=reason, path=request.url.path)
+    raise NotAuthorizedException("invalid, missing or replayed X-Retell-Signature")
+
+
+async def _refusal(state: AppState, body: bytes, signature: str | None, key: str) -> str | None:
+    """Why a signed request is refused (missing, malformed, stale, future, wrong, replayed), or
+    None. A signature is remembered until it would be refused as stale anyway."""
+    tolerance = state.settings.signature_tolerance_ms
+    verdict = signature_verdict(
+        body, signature, key, now_ms=int(time.time() * 1000), tolerance_ms=tolerance
+    )
+    if verdict != "valid":
+        return verdict
+    expires_at_ms = (signed_at_ms(signature) or 0) + tolerance
+    if not await state.seen_signatures.first_time(signature or "", expires_at_ms):
+        return "replayed"
+    return None
+
+
+def malformed(error: MalformedPayload | None = None) -> Response[dict[str, Any]]:
+    message = str(error) if error else "The request body is not a JSON object."
+    return Response(
+        {"ok": False, "error": "malformed_json", "message": message},
+        status_code=HTTP_400_BAD_REQUEST,
+    )
