@@ -23,8 +23,8 @@ from app.config_schema import zone_warning
 from app.console import routes as console
 from app.db import supabase_store
 from app.db.appointments import PostgresAppointmentStore, create_pool
-from app.db.change_feed import ChangeFeed
 from app.db.embedded import start_embedded_postgres
+from app.db.faults import store_faults
 from app.db.messages import SqlMessageDesk
 from app.db.migrations import apply_migrations
 from app.db.operator_records import OperatorRecords
@@ -229,7 +229,7 @@ async def _open_database(
             business = config.business
             await normalise_stored_phones(connection, business.id, business.country)
     kind = "postgres" if settings.database_url else "embedded"
-    cache = await _span_cache(settings, url, stack, len(configs))
+    cache = _span_cache(pool, len(configs))
     return _Database(
         kind,
         pool,
@@ -240,18 +240,16 @@ async def _open_database(
     )
 
 
-async def _span_cache(
-    settings: Settings, url: str, stack: AsyncExitStack, businesses: int
-) -> SpanCache | None:
-    """Busy time kept in memory between changes, told of them by Postgres (LISTEN). Not behind
-    a pooler in transaction mode (STATEMENT_CACHE=false), which does not deliver them."""
-    if not settings.statement_cache:
-        return None
-    feed = ChangeFeed(url)
-    await feed.start()
-    stack.push_async_callback(feed.aclose)
+def _span_cache(pool: asyncpg.Pool, businesses: int) -> SpanCache:
+    """Busy time kept in memory while each business's data version is unchanged."""
+
+    async def version(business_id: str) -> int:
+        async with store_faults():
+            found: int = await pool.fetchval("select fd_data_version($1)", business_id)
+        return found
+
     # Room for a few searches' worth per business: a full cache starts over empty.
-    return SpanCache(feed, size=max(1024, 16 * businesses))
+    return SpanCache(version, size=max(1024, 16 * businesses))
 
 
 def _google_credentials(settings: Settings) -> Credentials | None:

@@ -91,12 +91,8 @@ class PostgresAppointmentStore:
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _change(self, sql: str, *args: Any) -> Any:
-        """A write to appointments: this instance's cached busy time is stale from now."""
-        try:
-            return await self._value(sql, *args)
-        finally:
-            if self._cache is not None:
-                self._cache.changed()
+        """A write to appointments; it moves the business's data version on (span_cache.py)."""
+        return await self._value(sql, *args)
 
     async def occupancy(
         self,

@@ -91,8 +91,6 @@ class PostgresMirror:
     async def save(
         self, calendar_id: str, changes: list[EventChange], token: str, *, full: bool
     ) -> None:
-        if self._cache is not None:
-            self._cache.changed(self._business)
         await self._value(
             "select fd_mirror_save($1, $2, $3, $4, $5)",
             self._business,

@@ -1,10 +1,13 @@
-"""Busy spans of recent searches, kept in memory while Postgres says nothing changed.
+"""Busy spans of recent searches, kept in memory while what they were read from is unchanged.
 
 A search reads our appointments' blocked time and the calendar mirror up to the booking horizon;
-between changes every search reads the same rows. Entries are fetched for a day-aligned window a
-little wider than asked, so searches during the day share them, and are trusted only while the
-change feed is live and has announced nothing since (app/db/change_feed.py), and for at most
-``ttl_seconds`` (the mirror's freshness is judged at fetch time).
+between changes every search reads the same rows. Each business has a version in Postgres that
+every change to them moves on in the same transaction (migration 20261124001200). A kept value
+is served only while the business's version is the one it was read at, so a search costs one
+tiny query instead of the busy time itself, and any change committed through any instance (or
+synced from Google) shows in the very next search. Values are fetched for a day-aligned window
+a little wider than asked, so searches during the day share them, and live ``ttl_seconds`` at
+most (the mirror's freshness is judged when it is read).
 """
 
 from __future__ import annotations
@@ -15,16 +18,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Generic, TypeVar, cast
 
-from app.db.change_feed import ChangeFeed
-
 T = TypeVar("T")
 
 _DAY = timedelta(days=1)
 
+Version = Callable[[str], Awaitable[int]]  # a business's data version, read now
+
 
 @dataclass(frozen=True, slots=True)
 class _Entry(Generic[T]):
-    generation: tuple[int, int]
+    version: int
     expires: float
     start: datetime
     end: datetime
@@ -39,18 +42,13 @@ def widened(start: datetime, end: datetime) -> tuple[datetime, datetime]:
 
 
 class SpanCache:
-    def __init__(self, feed: ChangeFeed, ttl_seconds: float = 5.0, size: int = 1024) -> None:
-        self._feed = feed
+    def __init__(self, version: Version, ttl_seconds: float = 5.0, size: int = 1024) -> None:
+        self._version = version
         self._ttl = ttl_seconds
         self._size = size
         self._entries: dict[Hashable, _Entry[object]] = {}
         self.hits = 0
         self.misses = 0
-
-    def changed(self, business_id: str | None = None) -> None:
-        """This instance changed something (of ``business_id``, or of anyone): what it holds
-        of it is stale at once."""
-        self._feed.changed(business_id)
 
     async def get(
         self,
@@ -58,17 +56,15 @@ class SpanCache:
         start: datetime,
         end: datetime,
         fetch: Callable[[datetime, datetime], Awaitable[T | None]],
-        business_id: str | None = None,
+        business_id: str,
     ) -> T | None:
-        """The value for ``key`` covering ``[start, end)``: kept, or fetched for a wider
-        window (a None from ``fetch`` is not kept). A value read from ``business_id``'s rows
-        only goes stale when that business (or everything) changes."""
-        feed = self._feed
+        """The value for ``key`` (read from ``business_id``'s rows) covering ``[start, end)``:
+        kept, or fetched for a wider window (a None from ``fetch`` is not kept)."""
+        version = await self._version(business_id)
         entry = self._entries.get(key)
         if (
             entry is not None
-            and feed.live
-            and entry.generation == feed.generation_of(business_id)
+            and entry.version == version
             and entry.expires > time.monotonic()
             and entry.start <= start
             and end <= entry.end
@@ -76,11 +72,12 @@ class SpanCache:
             self.hits += 1
             return cast(T, entry.value)
         self.misses += 1
-        generation = feed.generation_of(business_id)
         low, high = widened(start, end)
         value = await fetch(low, high)
-        if value is not None and feed.live and generation == feed.generation_of(business_id):
+        if value is not None:
+            # Kept under the version read before it: a change committed meanwhile moved the
+            # version on, so the next search reads again.
             if len(self._entries) >= self._size:
                 self._entries.clear()
-            self._entries[key] = _Entry(generation, time.monotonic() + self._ttl, low, high, value)
+            self._entries[key] = _Entry(version, time.monotonic() + self._ttl, low, high, value)
         return value

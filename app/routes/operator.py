@@ -88,7 +88,7 @@ async def day_appointments(tenant: Operated, date: FromQuery[str] = "") -> dict[
 @get("/operator/calls/{call_id:str}", guards=[operator_only], dependencies=OPERATED)
 async def call_trace(tenant: Operated, call_id: FromPath[str]) -> dict[str, Any]:
     trace = await tenant.journal.records.call_trace(tenant.id, _identifier(call_id, "call"))
-    if trace.get("call") is None and not trace.get("tool_calls"):
+    if trace.get("call") is None and not trace.get("tool_calls") and not trace.get("appointments"):
         raise NotFoundException(f"no call {call_id}")
     return trace
 

@@ -1,29 +1,37 @@
--- Issue 16: every change to what a search reads (our appointments, the calendar mirror) is
--- announced on the channel `frontdesk_data` with the business id, after commit. Instances keep
--- the busy time of recent searches in memory and drop it when told (app/db/change_feed.py), so a
--- search needs no round trip while nothing changed, and sees any change made through any
--- instance (or synced from Google) as soon as it is committed. Postgres folds identical
--- notifications of one transaction into one.
+-- Issue 16: a version per business of what a search reads (our appointments, the calendar
+-- mirror), moved on by every change in the same transaction. Instances keep the busy time of
+-- recent searches in memory together with the version it was read at (app/db/span_cache.py);
+-- a search reads the version (one tiny query) instead of the busy time itself, and any change
+-- committed through any instance, or synced from Google, is seen by the very next search.
 
-create or replace function fd_announce_change() returns trigger
+create table if not exists data_versions (
+    business_id text   primary key,
+    version     bigint not null default 0
+);
+
+create or replace function fd_bump_data_version() returns trigger
 language plpgsql as $$
+declare
+    v_business text := case when tg_op = 'DELETE' then old.business_id else new.business_id end;
 begin
-    if tg_op = 'DELETE' then
-        perform pg_notify('frontdesk_data', old.business_id);
-    else
-        perform pg_notify('frontdesk_data', new.business_id);
-    end if;
+    insert into data_versions as d (business_id, version) values (v_business, 1)
+    on conflict (business_id) do update set version = d.version + 1;
     return null;
 end
 $$;
 
-create or replace trigger appointments_announce
+create or replace trigger appointments_data_version
     after insert or update or delete on appointments
-    for each row execute function fd_announce_change();
+    for each row execute function fd_bump_data_version();
 
-create or replace trigger calendar_mirror_announce
+create or replace trigger calendar_mirror_data_version
     after insert or update or delete on calendar_mirror
-    for each row execute function fd_announce_change();
+    for each row execute function fd_bump_data_version();
+
+create or replace function fd_data_version(p_business text) returns bigint
+language sql stable as $$
+    select coalesce((select version from data_versions where business_id = p_business), 0)
+$$;
 
 -- Tool-call records in batches (app/journal.py): one round trip for many calls.
 create or replace function fd_record_tool_calls(p_business text, p jsonb) returns void
