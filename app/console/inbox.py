@@ -7,15 +7,15 @@ from litestar import get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from app.console.auth import Form, Session, check_csrf
+from app.console.auth import Form, Served, Session, check_csrf
 from app.console.views import masked, when_written
 from app.db.messages import SqlMessageDesk
 from app.guards import Frontdesk
 
 
 @get("/messages")
-async def messages_page(frontdesk: Frontdesk, session: Session) -> Template:
-    business = frontdesk.deps.business
+async def messages_page(frontdesk: Frontdesk, session: Session, tenant: Served) -> Template:
+    business = tenant.deps.business
     found = await SqlMessageDesk(frontdesk.operator_records).inbox(business.id)
     rows = [
         {
@@ -39,9 +39,9 @@ async def messages_page(frontdesk: Frontdesk, session: Session) -> Template:
 
 @post("/messages/{message_id:str}/handled", status_code=303)
 async def mark_handled(
-    frontdesk: Frontdesk, session: Session, message_id: FromPath[str], data: Form
+    frontdesk: Frontdesk, session: Session, tenant: Served, message_id: FromPath[str], data: Form
 ) -> Redirect:
     check_csrf(session, data)
     desk = SqlMessageDesk(frontdesk.operator_records)
-    await desk.handled(frontdesk.deps.business.id, message_id[:128], "operator")
+    await desk.handled(tenant.deps.business.id, message_id[:128], "operator")
     return Redirect("/console/messages", status_code=303)

@@ -13,26 +13,33 @@ from litestar.response import Redirect, Template
 
 from agent_tools.ports import Appointment, AppointmentStore
 from app.console import records
-from app.console.auth import Form, Session, check_csrf
+from app.console.auth import Form, Served, Session, check_csrf
 from app.console.columns import columns
+from app.console.session import EVERY_BUSINESS
 from app.console.views import long_day, row, when_written
 from app.db.history import OPERATOR, acting_as
 from app.guards import Frontdesk
 from app.state import AppState
+from app.tenants.registry import Tenant
 from calendar_adapter.protocol import CalendarUnavailableError
 
 
 @get("/")
-async def day_page(frontdesk: Frontdesk, session: Session, date: FromQuery[str] = "") -> Template:
-    business = frontdesk.deps.business
-    day = _day(date) if date else business.today(frontdesk.deps.clock())
+async def day_page(
+    frontdesk: Frontdesk, session: Session, tenant: Served, date: FromQuery[str] = ""
+) -> Template:
+    business = tenant.deps.business
+    day = _day(date) if date else business.today(tenant.deps.clock())
     start = datetime.combine(day, time(0), tzinfo=business.timezone)
-    found = await frontdesk.journal.records.appointments_between(
+    found = await tenant.journal.records.appointments_between(
         business.id, start, start + timedelta(days=1)
     )
     return Template(
         "day.html",
         context={
+            "businesses": [t.business for t in frontdesk.tenants]
+            if session.scope == EVERY_BUSINESS and len(frontdesk.tenants) > 1
+            else [],
             "business": business,
             "session": session,
             "day": day,
@@ -48,13 +55,15 @@ async def day_page(frontdesk: Frontdesk, session: Session, date: FromQuery[str] 
 
 
 @get("/week")
-async def week_page(frontdesk: Frontdesk, session: Session, date: FromQuery[str] = "") -> Template:
+async def week_page(
+    frontdesk: Frontdesk, session: Session, tenant: Served, date: FromQuery[str] = ""
+) -> Template:
     """Monday to Sunday of the week holding ``date`` (default this week), a day per row."""
-    business = frontdesk.deps.business
-    anchor = _day(date) if date else business.today(frontdesk.deps.clock())
+    business = tenant.deps.business
+    anchor = _day(date) if date else business.today(tenant.deps.clock())
     monday = anchor - timedelta(days=anchor.weekday())
     start = datetime.combine(monday, time(0), tzinfo=business.timezone)
-    found = await frontdesk.journal.records.appointments_between(
+    found = await tenant.journal.records.appointments_between(
         business.id, start, start + timedelta(days=7)
     )
     days = [
@@ -84,13 +93,13 @@ async def week_page(frontdesk: Frontdesk, session: Session, date: FromQuery[str]
 
 @get("/appointments/{appointment_id:str}")
 async def appointment_page(
-    frontdesk: Frontdesk, session: Session, appointment_id: FromPath[str]
+    frontdesk: Frontdesk, session: Session, tenant: Served, appointment_id: FromPath[str]
 ) -> Template:
-    appointment = await _appointment(frontdesk, appointment_id)
-    business = frontdesk.deps.business
+    appointment = await _appointment(tenant, appointment_id)
+    business = tenant.deps.business
     trace: dict[str, Any] = {}
     if appointment.call_id:
-        trace = await frontdesk.journal.records.call_trace(business.id, appointment.call_id)
+        trace = await tenant.journal.records.call_trace(business.id, appointment.call_id)
         trace["tool_calls"] = await records.tool_calls(
             frontdesk.operator_records, business.id, appointment.call_id
         )
@@ -115,10 +124,10 @@ async def appointment_page(
 
 @get("/appointments/{appointment_id:str}/cancel")
 async def cancel_page(
-    frontdesk: Frontdesk, session: Session, appointment_id: FromPath[str]
+    frontdesk: Frontdesk, session: Session, tenant: Served, appointment_id: FromPath[str]
 ) -> Template:
-    appointment = await _appointment(frontdesk, appointment_id)
-    business = frontdesk.deps.business
+    appointment = await _appointment(tenant, appointment_id)
+    business = tenant.deps.business
     return Template(
         "cancel.html",
         context={
@@ -132,33 +141,41 @@ async def cancel_page(
 
 @post("/appointments/{appointment_id:str}/cancel", status_code=303)
 async def cancel(
-    frontdesk: Frontdesk, session: Session, appointment_id: FromPath[str], data: Form
+    frontdesk: Frontdesk,
+    session: Session,
+    tenant: Served,
+    appointment_id: FromPath[str],
+    data: Form,
 ) -> Redirect:
     check_csrf(session, data)
-    appointment = await _appointment(frontdesk, appointment_id)
+    appointment = await _appointment(tenant, appointment_id)
     if appointment.status == "booked":
-        await _cancel(frontdesk, appointment)
+        await _cancel(frontdesk, tenant, appointment)
     return Redirect(f"/console/appointments/{appointment.appointment_id}", status_code=303)
 
 
 @post("/appointments/{appointment_id:str}/resync", status_code=303)
 async def resync(
-    frontdesk: Frontdesk, session: Session, appointment_id: FromPath[str], data: Form
+    frontdesk: Frontdesk,
+    session: Session,
+    tenant: Served,
+    appointment_id: FromPath[str],
+    data: Form,
 ) -> Redirect:
     """Hand the appointment to the reconciler, which makes the calendar match it again."""
     check_csrf(session, data)
-    appointment = await _appointment(frontdesk, appointment_id)
-    await frontdesk.deps.store.mark_unsynced(appointment.appointment_id)
+    appointment = await _appointment(tenant, appointment_id)
+    await tenant.deps.store.mark_unsynced(appointment.appointment_id)
     await frontdesk.operator_records.note(
         appointment.appointment_id, "resync", OPERATOR, "asked in the console"
     )
     return Redirect(f"/console/appointments/{appointment.appointment_id}", status_code=303)
 
 
-async def _cancel(frontdesk: AppState, appointment: Appointment) -> None:
+async def _cancel(frontdesk: AppState, tenant: Tenant, appointment: Appointment) -> None:
     """As a caller's cancellation (the row marked out of step, the event deleted, then the row
     cancelled), recorded in its history as the operator's."""
-    deps = frontdesk.deps
+    deps = tenant.deps
     await deps.store.mark_unsynced(appointment.appointment_id)
     try:
         await deps.calendar.delete_event(
@@ -178,9 +195,9 @@ async def _cancelled(store: AppointmentStore, appointment: Appointment, clean: b
     await store.cancel(appointment.appointment_id, "cancelled in the console", calendar_clean=clean)
 
 
-async def _appointment(frontdesk: AppState, appointment_id: str) -> Appointment:
-    found = await frontdesk.deps.store.get(appointment_id[:128])
-    if found is None or found.business_id != frontdesk.deps.business.id:
+async def _appointment(tenant: Tenant, appointment_id: str) -> Appointment:
+    found = await tenant.deps.store.get(appointment_id[:128])
+    if found is None or found.business_id != tenant.deps.business.id:
         raise NotFoundException("no such appointment")
     return found
 

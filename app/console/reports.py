@@ -13,7 +13,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from app.console import records
-from app.console.auth import Form, Session, check_csrf
+from app.console.auth import Form, Served, Session, check_csrf
 from app.console.charts import Bar, bars
 from app.console.outcomes import call_outcome
 from app.console.views import masked, when_written
@@ -25,9 +25,9 @@ DAYS = 30
 
 
 @get("/calls")
-async def calls_page(frontdesk: Frontdesk, session: Session) -> Template:
-    business = frontdesk.deps.business
-    now = frontdesk.deps.clock()
+async def calls_page(frontdesk: Frontdesk, session: Session, tenant: Served) -> Template:
+    business = tenant.deps.business
+    now = tenant.deps.clock()
     found = await records.recent_calls(
         frontdesk.operator_records, business.id, now - timedelta(days=DAYS), now
     )
@@ -46,9 +46,11 @@ async def calls_page(frontdesk: Frontdesk, session: Session) -> Template:
 
 
 @get("/calls/{call_id:str}")
-async def call_page(frontdesk: Frontdesk, session: Session, call_id: FromPath[str]) -> Template:
-    business = frontdesk.deps.business
-    trace = await frontdesk.journal.records.call_trace(business.id, call_id[:128])
+async def call_page(
+    frontdesk: Frontdesk, session: Session, tenant: Served, call_id: FromPath[str]
+) -> Template:
+    business = tenant.deps.business
+    trace = await tenant.journal.records.call_trace(business.id, call_id[:128])
     call = trace.get("call")
     tools = await records.tool_calls(frontdesk.operator_records, business.id, call_id[:128])
     if call is None and not tools:
@@ -72,10 +74,10 @@ async def call_page(frontdesk: Frontdesk, session: Session, call_id: FromPath[st
 
 @get("/health")
 async def health_page(
-    frontdesk: Frontdesk, session: Session, resync: FromQuery[str] = ""
+    frontdesk: Frontdesk, session: Session, tenant: Served, resync: FromQuery[str] = ""
 ) -> Template:
-    business = frontdesk.deps.business
-    now = frontdesk.deps.clock()
+    business = tenant.deps.business
+    now = tenant.deps.clock()
     found = await records.health(frontdesk.operator_records, business.id, now - timedelta(days=1))
     backlog = await frontdesk.operator_records.call("fd_outbox_backlog", {})
     cache = "ok"
@@ -103,18 +105,20 @@ async def health_page(
             "outbox_due": backlog["depth"],
             "outbox_oldest": int(backlog["oldest_due_seconds"]),
             "errors": found["errors"],
-            "google": frontdesk.google_sync is not None,
+            "google": tenant.google_sync is not None,
             "resync_asked": resync == "asked",
         },
     )
 
 
 @post("/health/resync", status_code=303)
-async def resync_calendars(frontdesk: Frontdesk, session: Session, data: Form) -> Redirect:
+async def resync_calendars(
+    frontdesk: Frontdesk, session: Session, tenant: Served, data: Form
+) -> Redirect:
     """Reads every Google calendar again now (the safety poll, brought forward): an edit made
     in Google shows without waiting for the next poll or a push."""
     check_csrf(session, data)
-    sync = frontdesk.google_sync
+    sync = tenant.google_sync
     if sync is not None:
         for calendar_id in sync.calendar_ids:
             sync.sync_soon(calendar_id)
@@ -123,9 +127,9 @@ async def resync_calendars(frontdesk: Frontdesk, session: Session, data: Form) -
 
 
 @get("/insights")
-async def insights_page(frontdesk: Frontdesk, session: Session) -> Template:
-    business = frontdesk.deps.business
-    today = business.today(frontdesk.deps.clock())
+async def insights_page(frontdesk: Frontdesk, session: Session, tenant: Served) -> Template:
+    business = tenant.deps.business
+    today = business.today(tenant.deps.clock())
     start = datetime.combine(today - timedelta(days=DAYS - 1), time(0), tzinfo=business.timezone)
     end = datetime.combine(today + timedelta(days=1), time(0), tzinfo=business.timezone)
     found = await records.insights(

@@ -23,6 +23,7 @@ ROUTER = Router(
         auth.sign_in_page,
         auth.sign_in,
         auth.sign_out,
+        auth.switch,
         pages.day_page,
         pages.appointment_page,
         pages.cancel_page,
@@ -37,7 +38,10 @@ ROUTER = Router(
         inbox.messages_page,
         inbox.mark_handled,
     ],
-    dependencies={"session": Provide(auth.console_session, sync_to_thread=False)},
+    dependencies={
+        "session": Provide(auth.console_session, sync_to_thread=False),
+        "tenant": Provide(auth.console_tenant, sync_to_thread=False),
+    },
     exception_handlers={auth.SignInRequired: auth.to_sign_in},
 )
 

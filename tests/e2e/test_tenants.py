@@ -7,6 +7,7 @@ import json
 import secrets
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -325,3 +326,43 @@ def test_an_args_only_tool_is_routed_by_the_business_its_url_names(retell: Retel
     unknown = retell.post("/retell/functions/business_info?business=nobody", body).json()
     assert london["ok"] and "6 PM" in london["message"], london
     assert unnamed["error"] == unknown["error"] == "unknown_business"
+
+
+@contextmanager
+def console_as(base: str, key: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=base, timeout=10) as client:
+        page = client.get("/console/login")
+        token = page.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+        answer = client.post("/console/login", data={"key": key, "csrf": token})
+        assert answer.status_code == 303
+        yield client
+
+
+async def test_a_business_key_opens_the_console_on_its_own_business_only(
+    agency: str, retell: RetellClient, clean_pool: asyncpg.Pool
+) -> None:
+    london_call = call_at(LONDON, "call_console_london")
+    found = retell.tool(
+        "find_slots", {"service": "Consultation", "when": "2027-03-11"}, london_call
+    )
+    booked = retell.tool(
+        "book_appointment",
+        {"slot_id": found["slots"][0]["slot_id"], "name": "Ada Lovelace"},
+        london_call,
+    )
+    appointment = booked["appointment"]["appointment_id"]
+    with console_as(agency, KEYS[DENTAL]) as dental:
+        day = dental.get("/console")
+        assert day.status_code == 200 and "Test Dental" in day.text
+        assert 'id="business"' not in day.text  # no switching for a business's own key
+        assert dental.get(f"/console/appointments/{appointment}").status_code == 404
+        dental.get("/console/switch?business=london-clinic")
+        assert "Test Dental" in dental.get("/console").text  # still its own
+    with console_as(agency, KEYS[LONDON]) as london:
+        assert london.get(f"/console/appointments/{appointment}").status_code == 200
+    with console_as(agency, OPERATOR_KEY) as operator:
+        assert 'id="business"' in operator.get("/console").text  # the operator key may switch
+        operator.get("/console/switch?business=test-dental")
+        assert operator.get(f"/console/appointments/{appointment}").status_code == 404
+        operator.get("/console/switch?business=london-clinic")
+        assert operator.get(f"/console/appointments/{appointment}").status_code == 200
