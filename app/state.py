@@ -10,9 +10,7 @@ from litestar.connection import ASGIConnection
 
 from agent_tools.ports import Deps
 from app.db.operator_records import OperatorRecords
-from app.google_sync import GoogleSync
 from app.idempotency.guard import IdempotencyGuard
-from app.journal import Journal
 from app.rate_limit import RateLimiter
 from app.replay import SeenSignatures
 from app.settings import Settings
@@ -36,19 +34,9 @@ class AppState:
 
     @property
     def deps(self) -> Deps:
-        """The first business's ports: what checks that concern no one business probe, and
-        the operator console (which serves the first business)."""
+        """The first business's ports: what checks that concern no one business probe (the
+        console serves the business its session chose: app/console/auth.py)."""
         return self.host.current.first.deps
-
-    @property
-    def journal(self) -> Journal:
-        """The first business's call records (the operator console's)."""
-        return self.host.current.first.journal
-
-    @property
-    def google_sync(self) -> GoogleSync | None:
-        """The first business's Google sync, if it has one (the operator console's)."""
-        return self.host.current.first.google_sync
 
     @staticmethod
     def of(connection: ASGIConnection[Any, Any, Any, Any]) -> AppState:
