@@ -30,6 +30,7 @@ from agent_tools.ports import CallContext, Deps, StoreUnavailableError
 from agent_tools.registry import TOOLS
 from app import metrics
 from app.db.faults import CONNECTION_FAULTS
+from app.db.span_cache import one_version_per_call
 from app.idempotency import Mismatch, Replay, StillRunning
 from app.idempotency.guard import IdempotencyGuard, fingerprint, request_key
 from app.idempotency.stale import outdated
@@ -241,7 +242,11 @@ async def _dispatch(name: str, raw_args: Any, call: CallContext, deps: Deps) -> 
         args = tool.args_model.model_validate(raw_args, context={"country": deps.business.country})
     except ValidationError as exc:
         raise _invalid(exc) from None
-    reply = await tool.handler(args, call, deps)
+    if tool.mutates:
+        reply = await tool.handler(args, call, deps)
+    else:
+        with one_version_per_call():  # a search reads each business's data version once
+            reply = await tool.handler(args, call, deps)
     return reply.model_dump(mode="json")
 
 

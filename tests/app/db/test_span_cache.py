@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
-from app.db.span_cache import SpanCache, widened
+from app.db.span_cache import SpanCache, one_version_per_call, widened
 
 NOW = datetime(2027, 3, 10, 15, tzinfo=UTC)
 LATER = NOW + timedelta(days=60)
@@ -99,3 +100,27 @@ async def test_every_change_to_appointments_or_the_mirror_moves_the_version_on(
     await clean_pool.execute("delete from calendar_mirror where business_id = 'v-biz'")
     assert before < after_insert < await version()
     assert await clean_pool.fetchval("select fd_data_version('nobody')") == 0
+
+
+async def test_within_one_read_only_call_the_version_is_read_once() -> None:
+    versions, source = Versions(), Source()
+    cache = SpanCache(versions)
+    with one_version_per_call():
+        await asyncio.gather(
+            cache.get("occupancy", NOW, LATER, source, "biz"),
+            cache.get("mirror", NOW, LATER, source, "biz"),
+        )
+    assert versions.reads == 1
+    await cache.get("occupancy", NOW, LATER, source, "biz")  # the next call reads it again
+    assert versions.reads == 2
+
+
+async def test_a_change_before_the_next_call_is_seen_by_it() -> None:
+    versions, source = Versions(), Source()
+    cache = SpanCache(versions)
+    with one_version_per_call():
+        assert await cache.get("k", NOW, LATER, source, "biz") == "spans v1"
+    versions.now["biz"] = 1
+    source.value = "spans v2"
+    with one_version_per_call():
+        assert await cache.get("k", NOW, LATER, source, "biz") == "spans v2"
