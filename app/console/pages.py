@@ -3,11 +3,11 @@ call that made it, and cancelling one (with a confirmation step). Times are the 
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from litestar import get, post
-from litestar.exceptions import NotFoundException, ValidationException
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
@@ -19,6 +19,7 @@ from app.console.session import EVERY_BUSINESS
 from app.console.views import long_day, row, when_written
 from app.db.history import OPERATOR, acting_as
 from app.guards import Frontdesk
+from app.routes.operator import operator_day
 from app.state import AppState
 from app.tenants.registry import Tenant
 from calendar_adapter.protocol import CalendarUnavailableError
@@ -29,7 +30,7 @@ async def day_page(
     frontdesk: Frontdesk, session: Session, tenant: Served, date: FromQuery[str] = ""
 ) -> Template:
     business = tenant.deps.business
-    day = _day(date) if date else business.today(tenant.deps.clock())
+    day = operator_day(date) if date else business.today(tenant.deps.clock())
     start = datetime.combine(day, time(0), tzinfo=business.timezone)
     found = await tenant.journal.records.appointments_between(
         business.id, start, start + timedelta(days=1)
@@ -60,7 +61,7 @@ async def week_page(
 ) -> Template:
     """Monday to Sunday of the week holding ``date`` (default this week), a day per row."""
     business = tenant.deps.business
-    anchor = _day(date) if date else business.today(tenant.deps.clock())
+    anchor = operator_day(date) if date else business.today(tenant.deps.clock())
     monday = anchor - timedelta(days=anchor.weekday())
     start = datetime.combine(monday, time(0), tzinfo=business.timezone)
     found = await tenant.journal.records.appointments_between(
@@ -200,13 +201,3 @@ async def _appointment(tenant: Tenant, appointment_id: str) -> Appointment:
     if found is None or found.business_id != tenant.deps.business.id:
         raise NotFoundException("no such appointment")
     return found
-
-
-def _day(raw: str) -> date:
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationException("date: expected YYYY-MM-DD") from None
-    if not date(1900, 1, 1) <= day <= date(2199, 12, 31):
-        raise ValidationException("date: expected a day between 1900 and 2199")
-    return day

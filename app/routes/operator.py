@@ -45,7 +45,7 @@ def _identifier(value: str, what: str) -> str:
     return value
 
 
-def _day(raw: str) -> date:
+def operator_day(raw: str) -> date:
     """A calendar day an operator may ask about: ISO, and not at the calendar's very edges."""
     try:
         day = date.fromisoformat(raw)
@@ -67,7 +67,7 @@ async def _owned(tenant: Tenant, appointment_id: str) -> Appointment:
 @get("/operator/appointments", guards=[operator_only], dependencies=OPERATED)
 async def day_appointments(tenant: Operated, date: FromQuery[str] = "") -> dict[str, Any]:
     business = tenant.business
-    day = _day(date)
+    day = operator_day(date)
     start = datetime.combine(day, time(0), tzinfo=business.timezone)
     end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=business.timezone)
     found = await tenant.journal.records.appointments_between(business.id, start, end)
@@ -120,7 +120,7 @@ async def find_calls(
     digits = _phone_digits(phone, business.country) if phone else None
     start = end = None
     if date:
-        start, end = _local_day(_day(date), business.timezone)
+        start, end = _local_day(operator_day(date), business.timezone)
     found = await frontdesk.operator_records.find_calls(business.id, digits, start, end)
     return {"phone": digits, "date": date or None, "calls": found}
 

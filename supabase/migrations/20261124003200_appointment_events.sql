@@ -20,6 +20,8 @@ begin
 end
 $$;
 
+-- `email` lets a confirmation be emailed; `sequence` (the history row's id) orders an
+-- appointment's calendar files (SEQUENCE).
 create or replace function fd_announce_appointment_event() returns trigger
 language plpgsql as $$
 declare
@@ -37,7 +39,8 @@ begin
         'appointment_id', a.id, 'service', a.service, 'starts_at', a.starts_at,
         'ends_at', a.ends_at, 'previous_starts_at', new.previous_starts_at,
         'staff_id', a.staff_id, 'name', a.customer_name, 'phone', a.customer_phone,
-        'status', a.status, 'by', new.actor, 'reason', new.reason, 'call_id', a.call_id)
+        'email', a.customer_email, 'status', a.status, 'by', new.actor, 'reason', new.reason,
+        'call_id', a.call_id, 'sequence', new.id)
     into v_data
     from appointments a where a.id = new.appointment_id;
     insert into outbox (id, business_id, channel, kind, payload)

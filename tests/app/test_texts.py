@@ -4,7 +4,7 @@ outage delays texts without losing them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -62,9 +62,17 @@ async def texting(deps: Deps, clean_pool: asyncpg.Pool) -> tuple[Deps, OperatorR
     return replace(deps, business=business, messages=SqlMessageDesk(records)), records
 
 
-async def deliver_all(records: OperatorRecords, settings: Settings, deps: Deps) -> None:
+async def deliver_all(
+    records: OperatorRecords,
+    settings: Settings,
+    deps: Deps,
+    at: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> None:
+    """Every due send, delivered as if it were ``at()``."""
     async with httpx.AsyncClient() as http:
-        deliverer = Deliverer(records, http, Texter(settings), {deps.business.id: deps.business})
+        deliverer = Deliverer(
+            records, http, Texter(settings), {deps.business.id: deps.business}, clock=at
+        )
         while await deliverer.deliver_due():
             pass
 
@@ -219,13 +227,9 @@ async def test_a_reminder_due_after_the_start_is_not_sent(
     await records.call("fd_set_reminders", {"p_business": deps.business.id, "p_hours": [2]})
     await book_first(deps)
     await clean_pool.execute("update outbox set due_at = now() where kind = 'appointment.reminder'")
-    late = replace(deps, clock=lambda: datetime(2027, 3, 11, 15, tzinfo=UTC))  # after 9 AM EST
-    async with httpx.AsyncClient() as http:
-        deliverer = Deliverer(
-            records, http, Texter(settings), {deps.business.id: deps.business}, clock=late.clock
-        )
-        while await deliverer.deliver_due():
-            pass
+    await deliver_all(  # after the 9 AM (EST) start
+        records, settings, deps, at=lambda: datetime(2027, 3, 11, 15, tzinfo=UTC)
+    )
     assert [t for t in fake.texts if "reminder" in t["Body"]] == []
     sent = await clean_pool.fetchval(
         "select sent_at is not null from outbox where kind = 'appointment.reminder'"
