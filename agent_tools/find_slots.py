@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from agent_tools.arguments import TimeText
 from agent_tools.availability import spread, utc_seconds
+from agent_tools.business import Business, Service
 from agent_tools.errors import NoAvailability, TooFarAhead, TooSoon
+from agent_tools.minute import Minute
 from agent_tools.offers import SlotOffer, choose_service, choose_staff, offers
 from agent_tools.ports import CallContext, Deps
 from agent_tools.search import Search, open_search
+from agent_tools.staff import StaffMember
 from agent_tools.views import StaffOut, staff_out
 from agent_tools.when import Window, resolve_when
 
@@ -72,13 +78,55 @@ def _starts(search: Search, window: Window | None, low: int, high: int) -> Itera
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Question:
+    """What one search asks. Asked again in the same minute at the same data version, it
+    has the same answer (agent_tools/minute.py), so the app may keep it."""
+
+    service: Service
+    named: StaffMember | None
+    window: Window | None
+    limit: int
+    minute: Minute
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        return (
+            "find_slots",
+            self.service.name,
+            self.named.id if self.named is not None else None,
+            self.window.key if self.window is not None else None,
+            self.limit,
+            self.minute.key,
+        )
+
+
 async def find_slots(args: FindSlotsArgs, call: CallContext, deps: Deps) -> FindSlotsReply:
     business = deps.business
     service = choose_service(business, args.service)
     named = choose_staff(business, service, args.staff)
     now = deps.clock()
-    window = resolve_when(args.when, call.started_at or now, business)
-    search = await open_search(deps, service, now, named=named)
+    heard = Minute.of(call.started_at or now).start  # the words are read to the minute
+    window = await deps.memo.recall(
+        ("when", args.when, heard.timestamp()), partial(_read, args.when, heard, business)
+    )
+    question = Question(service, named, window, args.limit, Minute.of(now))
+    return await deps.memo.recall(question.key, partial(_answer, deps, question))
+
+
+async def _read(text: str | None, heard: datetime, business: Business) -> Window | None:
+    return resolve_when(text, heard, business)
+
+
+async def _answer(deps: Deps, question: Question) -> FindSlotsReply:
+    business = deps.business
+    service, named, window, minute = (
+        question.service,
+        question.named,
+        question.window,
+        question.minute,
+    )
+    search = await open_search(deps, service, minute.start, named=named, slack=minute.slack)
 
     window_out = None
     low, high = search.not_before, search.horizon
@@ -98,7 +146,7 @@ async def find_slots(args: FindSlotsArgs, call: CallContext, deps: Deps) -> Find
                 "Would a date before then work?"
             )
 
-    starts = spread(_starts(search, window, low, high), args.limit, business.timezone)
+    starts = spread(_starts(search, window, low, high), question.limit, business.timezone)
     if starts:
         return FindSlotsReply(
             message=f"I have {search.say(starts)}. Which would you like?",
@@ -107,7 +155,7 @@ async def find_slots(args: FindSlotsArgs, call: CallContext, deps: Deps) -> Find
             slots=offers(search, starts),
             window=window_out,
         )
-    nearby = search.nearest(low, args.limit)
+    nearby = search.nearest(low, question.limit)
     if not nearby:
         raise NoAvailability(
             f"I'm sorry, there's no opening for {service.name}{search.with_whom} in the next "

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeVar
 
 from agent_tools.business import Business
 from agent_tools.fairness import Load
@@ -250,6 +250,23 @@ class NoMessageDesk:
         raise StoreUnavailableError("no message desk")
 
 
+T = TypeVar("T")
+
+
+class Memo(Protocol):
+    """Answers kept while what they were computed from is unchanged. ``key`` must name every
+    input of ``compute`` but the business's data (which the memo itself watches)."""
+
+    async def recall(self, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T: ...
+
+
+class NoMemo:
+    """Nothing kept: every answer is computed (a calendar whose changes we cannot see)."""
+
+    async def recall(self, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
+        return await compute()
+
+
 @dataclass(frozen=True, slots=True)
 class Deps:
     """The ports a use case runs against, built once by the app's composition root."""
@@ -259,3 +276,4 @@ class Deps:
     store: AppointmentStore
     clock: Callable[[], datetime]
     messages: MessageDesk = field(default_factory=NoMessageDesk)
+    memo: Memo = field(default_factory=NoMemo)

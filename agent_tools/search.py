@@ -61,6 +61,7 @@ class Search:
     lanes: tuple[Lane, ...]
     named: StaffMember | None = None  # the caller asked for this person
     rooms: tuple[tuple[str, list[Interval]], ...] = ()  # (unit, busy) when the service needs one
+    slack: timedelta = timedelta(0)  # notice counts from now + slack (agent_tools/minute.py)
 
     @property
     def today(self) -> date:
@@ -68,7 +69,7 @@ class Search:
 
     @property
     def not_before(self) -> int:
-        return int((self.now + self.business.rules.min_notice).timestamp())
+        return int((self.now + self.slack + self.business.rules.min_notice).timestamp())
 
     @property
     def horizon(self) -> int:
@@ -192,6 +193,7 @@ async def open_search(
     around: datetime | None = None,
     moving: Appointment | None = None,
     named: StaffMember | None = None,
+    slack: timedelta = timedelta(0),
 ) -> Search:
     """Load busy time from the calendars and our own appointments, concurrently, in one
     request each however many people: up to the horizon (so alternatives cost nothing more),
@@ -239,7 +241,7 @@ async def open_search(
         for member in members
     )
     rooms = tuple((unit, merge(ours.rooms.get(unit, []))) for unit in units)
-    return Search(business, service, now, lanes, named=named, rooms=rooms)
+    return Search(business, service, now, lanes, named=named, rooms=rooms, slack=slack)
 
 
 async def _full_days(

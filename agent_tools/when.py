@@ -35,6 +35,20 @@ class Window:
     spans: tuple[Window, ...] | None = None
 
     @property
+    def key(self) -> tuple[object, ...]:
+        """Equal exactly for equal windows: instants as UTC seconds, so the two 1:30s of a
+        DST fold (equal as wall times in one zone) stay apart."""
+        spans = None if self.spans is None else tuple(span.key for span in self.spans)
+        return (
+            self.start.timestamp(),
+            self.end.timestamp(),
+            self.phrase,
+            self.daily,
+            self.ends_by,
+            spans,
+        )
+
+    @property
     def parts(self) -> tuple[Window, ...]:
         """The windows to search: the spans, or the window itself."""
         return self.spans if self.spans is not None else (self,)

@@ -24,14 +24,15 @@ from app.console import routes as console
 from app.db import supabase_store
 from app.db.appointments import PostgresAppointmentStore, create_pool
 from app.db.embedded import start_embedded_postgres
-from app.db.faults import store_faults
 from app.db.messages import SqlMessageDesk
 from app.db.migrations import apply_migrations
 from app.db.operator_records import OperatorRecords
 from app.db.phone_backfill import normalise_stored_phones
 from app.db.span_cache import SpanCache
 from app.db.supabase_store import SupabaseAppointmentStore
+from app.db.versions import VersionReader, postgres_versions
 from app.guards import app_state
+from app.heap import settle_heap
 from app.idempotency import DurableTier, FastTier
 from app.idempotency.guard import IdempotencyGuard
 from app.idempotency.memory import MemoryTier
@@ -151,6 +152,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
                 calendar="google" if first.google_sync or credentials else "local",
                 idempotency="redis" if settings.redis_url else "in-process",
             )
+            settle_heap()
             yield
 
     return Litestar(
@@ -243,13 +245,8 @@ async def _open_database(
 def _span_cache(pool: asyncpg.Pool, businesses: int) -> SpanCache:
     """Busy time kept in memory while each business's data version is unchanged."""
 
-    async def version(business_id: str) -> int:
-        async with store_faults():
-            found: int = await pool.fetchval("select fd_data_version($1)", business_id)
-        return found
-
     # Room for a few searches' worth per business: a full cache starts over empty.
-    return SpanCache(version, size=max(1024, 16 * businesses))
+    return SpanCache(VersionReader(postgres_versions(pool)).read, size=max(1024, 16 * businesses))
 
 
 def _google_credentials(settings: Settings) -> Credentials | None:

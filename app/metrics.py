@@ -33,6 +33,12 @@ REPLAYS = Counter(
     ["business", "tool"],
     registry=REGISTRY,
 )
+KEPT_ANSWERS = Counter(
+    "frontdesk_kept_answers_total",
+    "Searches answered from memory while the data was unchanged (hit) or computed (miss)",
+    ["outcome"],
+    registry=REGISTRY,
+)
 SLOT_CONFLICTS = Counter(
     "frontdesk_double_bookings_refused_total",
     "Reservations or moves Postgres refused because the time was taken",

@@ -30,7 +30,7 @@ from agent_tools.ports import CallContext, Deps, StoreUnavailableError
 from agent_tools.registry import TOOLS
 from app import metrics
 from app.db.faults import CONNECTION_FAULTS
-from app.db.span_cache import one_version_per_call
+from app.db.versions import one_version_per_call
 from app.idempotency import Mismatch, Replay, StillRunning
 from app.idempotency.guard import IdempotencyGuard, fingerprint, request_key
 from app.idempotency.stale import outdated

@@ -12,38 +12,17 @@ most (the mirror's freshness is judged when it is read).
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections.abc import Awaitable, Callable, Hashable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Generic, TypeVar, cast
 
+from app.db.versions import Version, current, read_unversioned
+
 T = TypeVar("T")
 
 _DAY = timedelta(days=1)
-
-Version = Callable[[str], Awaitable[int]]  # a business's data version, read now
-
-# Within one read-only tool call, each business's version is read once and shared by the
-# lookups of that call (a search looks up our appointments and the mirror at once): the read
-# starts after the call arrived, so the call still sees every change committed before it.
-# Calls that change things read it afresh each time (their second search must see the race
-# they lost).
-_THIS_CALL: ContextVar[dict[str, asyncio.Future[int]] | None] = ContextVar(
-    "frontdesk_versions", default=None
-)
-
-
-@contextmanager
-def one_version_per_call() -> Iterator[None]:
-    token = _THIS_CALL.set({})
-    try:
-        yield
-    finally:
-        _THIS_CALL.reset(token)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +50,11 @@ class SpanCache:
         self.hits = 0
         self.misses = 0
 
+    @property
+    def version(self) -> Version:
+        """How it reads a business's data version (kept answers read it the same way)."""
+        return self._version
+
     async def get(
         self,
         key: Hashable,
@@ -81,7 +65,7 @@ class SpanCache:
     ) -> T | None:
         """The value for ``key`` (read from ``business_id``'s rows) covering ``[start, end)``:
         kept, or fetched for a wider window (a None from ``fetch`` is not kept)."""
-        version = await self._current(business_id)
+        version = await current(self._version, business_id)
         entry = self._entries.get(key)
         if (
             entry is not None
@@ -95,20 +79,12 @@ class SpanCache:
         self.misses += 1
         low, high = widened(start, end)
         value = await fetch(low, high)
-        if value is not None:
+        if value is None:
+            read_unversioned()  # the caller reads elsewhere (Google itself)
+        else:
             # Kept under the version read before it: a change committed meanwhile moved the
             # version on, so the next search reads again.
             if len(self._entries) >= self._size:
                 self._entries.clear()
             self._entries[key] = _Entry(version, time.monotonic() + self._ttl, low, high, value)
         return value
-
-    async def _current(self, business_id: str) -> int:
-        read = _THIS_CALL.get()
-        if read is None:
-            return await self._version(business_id)
-        pending = read.get(business_id)
-        if pending is None:
-            pending = asyncio.ensure_future(self._version(business_id))
-            read[business_id] = pending
-        return await asyncio.shield(pending)

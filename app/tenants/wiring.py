@@ -24,11 +24,12 @@ from google.auth.exceptions import GoogleAuthError
 
 from agent_tools.business import Business
 from agent_tools.errors import ConfigError
-from agent_tools.ports import Deps, MessageDesk, NoMessageDesk
+from agent_tools.ports import Deps, Memo, MessageDesk, NoMemo, NoMessageDesk
 from app import reconciler
 from app.db.appointments import PostgresAppointmentStore
 from app.db.calendar_mirror import PostgresMirror
 from app.db.history import STAFF, acting_as
+from app.db.kept_answers import KeptAnswers
 from app.db.operator_records import OperatorRecords
 from app.db.span_cache import SpanCache
 from app.db.supabase_store import SupabaseAppointmentStore
@@ -120,9 +121,18 @@ async def build_tenant(config: TenantConfig, shared: Shared, index: int = 0) -> 
         store=shared.store,
         clock=shared.clock,
         messages=shared.messages,
+        memo=_memo(shared, business, sync),
     )
     operator_key = named_secret(config.operator_key_env) if config.operator_key_env else None
     return Tenant(config, deps, journal, sync, channels, stack, operator_key)
+
+
+def _memo(shared: Shared, business: Business, sync: GoogleSync | None) -> Memo:
+    """Searches' answers are kept only where a data version covers every input: our
+    appointments in Postgres, and Google through its mirror (a local calendar file is not)."""
+    if shared.cache is None or sync is None:
+        return NoMemo()
+    return KeptAnswers(shared.cache.version, business.id)
 
 
 async def _keep_settings_in_postgres(business: Business, shared: Shared) -> None:

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
-from app.db.span_cache import SpanCache, one_version_per_call, widened
+from app.db.span_cache import SpanCache, widened
+from app.db.versions import one_version_per_call
 
 NOW = datetime(2027, 3, 10, 15, tzinfo=UTC)
 LATER = NOW + timedelta(days=60)

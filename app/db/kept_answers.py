@@ -1,0 +1,92 @@
+"""Answers to searches, kept in memory while the business's data is unchanged: the
+:class:`agent_tools.ports.Memo` of a business whose every input a version covers (our
+appointments in Postgres, and Google through the mirror).
+
+A kept answer is served only while the business's data version (migration 20261124001200) is
+the one read before it was computed, so a change committed through any instance, or synced
+from Google, shows in the very next search. The version is read once per tool call, shared with
+the busy-time cache (app/db/span_cache.py), and one round trip serves concurrent calls
+(app/db/versions.py). An answer that read anything no version covers (Google itself, while the
+mirror is stale) is not kept. Concurrent misses of one question wait for the first. Keys name
+everything else the answer depends on (the question and the minute: agent_tools/find_slots.py);
+an answer lives ``ttl_seconds`` at most.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
+
+from app import metrics
+from app.db.versions import Version, current, watching
+
+T = TypeVar("T")
+
+_HITS = metrics.KEPT_ANSWERS.labels("hit")
+_MISSES = metrics.KEPT_ANSWERS.labels("miss")
+_OWN = object()  # a shared answer that is not to be shared: each waiter computes its own
+
+
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    version: int
+    expires: float
+    answer: Any
+
+
+class KeptAnswers:
+    def __init__(
+        self, version: Version, business_id: str, ttl_seconds: float = 5.0, size: int = 4096
+    ) -> None:
+        self._version = version
+        self._business = business_id
+        self._ttl = ttl_seconds
+        self._size = size
+        self._kept: dict[Hashable, _Kept] = {}
+        # Searches being answered: who asks the same meanwhile waits for that answer, so an
+        # expired answer is computed once, not by every concurrent caller at once.
+        self._flights: dict[tuple[Hashable, int], asyncio.Future[Any]] = {}
+        self.hits = 0
+        self.misses = 0
+
+    async def recall(self, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
+        version = await current(self._version, self._business)
+        kept = self._kept.get(key)
+        if kept is not None and kept.version == version and kept.expires > time.monotonic():
+            self._hit()
+            return cast(T, kept.answer)
+        flight = self._flights.get((key, version))
+        if flight is not None:  # the same question at the same version, being answered now
+            shared = await asyncio.shield(flight)
+            if shared is not _OWN:
+                self._hit()
+                return cast(T, shared)
+        self.misses += 1
+        _MISSES.inc()
+        return await self._answer(key, version, compute)
+
+    def _hit(self) -> None:
+        self.hits += 1
+        _HITS.inc()
+
+    async def _answer(self, key: Hashable, version: int, compute: Callable[[], Awaitable[T]]) -> T:
+        flight: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._flights[(key, version)] = flight
+        shared: Any = _OWN  # what those who asked meanwhile get: _OWN, compute your own
+        try:
+            with watching() as seen:
+                answer = await compute()
+            if not seen.unversioned:
+                # Under the version read before computing: a change committed meanwhile moved
+                # the version on, so the next search computes again.
+                if len(self._kept) >= self._size:
+                    self._kept.clear()
+                self._kept[key] = _Kept(version, time.monotonic() + self._ttl, answer)
+                shared = answer
+            return answer
+        finally:
+            del self._flights[(key, version)]
+            flight.set_result(shared)
