@@ -20,7 +20,7 @@ from app.startup import StartupError, wait_for_database
 def main() -> None:
     try:
         settings = Settings.from_env()
-        configure_logging(settings.log_format, settings.log_level)
+        configure_logging(settings.log_format, settings.log_level, final=True)
         check_embedded_available(settings)
         application = create_app(settings)
         if settings.database_url:

@@ -38,9 +38,8 @@ from app.idempotency.guard import IdempotencyGuard
 from app.idempotency.memory import MemoryTier
 from app.idempotency.records import PostgresRecords, SupabaseRecords
 from app.idempotency.redis_tier import RedisTier
-from app.limits import request_limits
 from app.metrics import COMPONENTS
-from app.middleware import request_context
+from app.middleware import edge
 from app.outbox.deliver import Deliverer
 from app.outbox.email import Mailer
 from app.outbox.sms import Texter
@@ -184,7 +183,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
             routed.UnknownBusinessError: routed.unknown_business,
         },
         logging_config=None,  # app.logging configures logging; Litestar's default logs at INFO
-        middleware=[request_context, request_limits(settings.body_timeout_seconds)],
+        middleware=[edge(settings.body_timeout_seconds)],
         dependencies={"frontdesk": Provide(app_state, sync_to_thread=False)},
         openapi_config=None,  # one document, the public contract: GET /openapi.json (app.openapi)
         debug=False,

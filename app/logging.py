@@ -71,10 +71,13 @@ class _StderrHandler(logging.Handler):
             self.handleError(record)
 
 
-def configure_logging(log_format: str = "auto", level: str = "info") -> None:
+def configure_logging(
+    log_format: str = "auto", level: str = "info", *, final: bool = False
+) -> None:
     """structlog for our own lines, and every stdlib logger (asyncpg, uvicorn, litestar...)
     routed through the same processors and renderer: one JSON object per line, tracebacks
-    included as a redacted ``exception`` field."""
+    included as a redacted ``exception`` field. ``final``: configured once for the process's
+    life (the server), so each logger is built on first use and not on every line."""
     as_json = log_format == "json" or (log_format == "auto" and not sys.stderr.isatty())
     number = logging.getLevelNamesMapping()[level.upper()]
     shared: list[Any] = [
@@ -88,7 +91,7 @@ def configure_logging(log_format: str = "auto", level: str = "info") -> None:
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         wrapper_class=structlog.make_filtering_bound_logger(number),
         logger_factory=structlog.stdlib.LoggerFactory(),
-        cache_logger_on_first_use=False,  # configure_logging may run again (tests)
+        cache_logger_on_first_use=final,  # not final: configure_logging may run again (tests)
     )
     rendering: list[Any] = [structlog.stdlib.ProcessorFormatter.remove_processors_meta]
     if as_json:

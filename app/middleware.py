@@ -1,39 +1,80 @@
-"""Per-request logging context: a request id (the caller's X-Request-ID or a new one) is bound
-to every log line of the request and echoed in the response."""
+"""The one layer every HTTP request passes through before Litestar routes it (one layer, not
+one per concern: each costs a closure and a wrapped ``send`` per request, docs/operations.md):
+
+- a request id (the caller's X-Request-ID or a new one), bound to every log line of the request
+  and echoed in the response;
+- the limits of app/limits.py: headers too many or too large (431), a body that stalls (408).
+"""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import secrets
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import structlog
 from litestar.enums import ScopeType
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Message, Receive, ReceiveMessage, Scope, Send
+
+from app.limits import headers_too_large, reply
 
 _VALID_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
-def request_context(app: ASGIApp) -> ASGIApp:
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP:
-            await app(scope, receive, send)
-            return
-        given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        request_id = given if _VALID_ID.fullmatch(given) else secrets.token_hex(8)
-        structlog.contextvars.clear_contextvars()
-        structlog.contextvars.bind_contextvars(request_id=request_id, path=scope["path"])
+def _request_id(headers: Iterable[tuple[bytes, bytes]]) -> str:
+    for name, value in headers:
+        if name == b"x-request-id":
+            given = value.decode("latin-1")
+            return given if _VALID_ID.fullmatch(given) else secrets.token_hex(8)
+    return secrets.token_hex(8)
 
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers: list[Any] = list(message.get("headers", []))
-                headers.append((b"x-request-id", request_id.encode()))
-                message = {**message, "headers": headers}
-            await send(message)
 
-        try:
-            await app(scope, receive, send_with_id)
-        finally:
+def edge(body_timeout_seconds: float) -> Callable[[ASGIApp], ASGIApp]:
+    def middleware_factory(app: ASGIApp) -> ASGIApp:
+        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] != ScopeType.HTTP:
+                await app(scope, receive, send)
+                return
+            headers = scope["headers"]
+            if headers_too_large(headers):
+                await reply(send, 431, "Request headers too large")
+                return
+            request_id = _request_id(headers)
             structlog.contextvars.clear_contextvars()
+            structlog.contextvars.bind_contextvars(request_id=request_id, path=scope["path"])
+            started = timed_out = False
 
-    return middleware
+            async def timed_receive() -> ReceiveMessage:
+                nonlocal timed_out
+                try:  # asyncio.timeout: no task per message, unlike wait_for
+                    async with asyncio.timeout(body_timeout_seconds):
+                        return await receive()
+                except TimeoutError:
+                    if not started:
+                        timed_out = True
+                        await reply(send, 408, "Request body timed out")
+                    return {"type": "http.disconnect"}
+
+            async def edge_send(message: Message) -> None:
+                nonlocal started
+                if timed_out:
+                    return  # the client was already told 408; the app's answer goes nowhere
+                if message["type"] == "http.response.start":
+                    started = True
+                    given: Any = message.get("headers", [])
+                    message = {
+                        **message,
+                        "headers": [*given, (b"x-request-id", request_id.encode())],
+                    }
+                await send(message)
+
+            try:
+                await app(scope, timed_receive, edge_send)
+            finally:
+                structlog.contextvars.clear_contextvars()
+
+        return middleware
+
+    return middleware_factory
