@@ -1,8 +1,11 @@
 """Load on loopback with wrk: sustained find_slots, and mixed find/book traffic, on Postgres +
-Redis with a local Google stand-in (mirror on), next to a bare Litestar endpoint measured in the
-same run. Bounded: each run lasts --seconds and stops by itself.
+Redis with the local Google stand-in (every calendar's mirror synced first), next to a ladder
+of bare Litestar endpoints measured in the same run (bench/bare.py). Three worlds: one calendar,
+one business of 8 staff searched for "anyone", 200 businesses with a random one per request.
+After each mixed run the database and the calendars are checked for double bookings. Bounded:
+each run lasts --seconds and stops by itself.
 
-    python -m bench.load [--seconds 15] [--connections 32]
+    python -m bench.load [--seconds 10] [--connections 32] [--worlds one,staff,tenants]
 """
 
 from __future__ import annotations
@@ -10,7 +13,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -18,65 +20,80 @@ import tempfile
 import time
 from pathlib import Path
 
+import asyncpg
 import httpx
 
 from bench.booking import REDIS_URL, fresh_database
-from bench.google import CAL
+from bench.load_checks import double_bookings, google_overlaps
+from bench.load_worlds import CREDENTIALS_ENV, WORLDS, World
 from bench.stats import machine
 from bench.webhook import free_port, wait_ready
+from bench.wrk_runs import Run, figures, wrk
 from tests.fakes.google_calendar import FakeGoogle, make_service_account
 from tests.fakes.serving import serving
 
-# The single-calendar test business (the demo has staff: see bench.staff for those).
-ONE_CALENDAR = str(Path(__file__).parent.parent / "tests" / "fixtures" / "business.toml")
-
-HERE = Path(__file__).parent
-
-
-def wrk(url: str, script: str, seconds: int, connections: int) -> str:
-    command = [
-        "wrk",
-        "-t2",
-        f"-c{connections}",
-        f"-d{seconds}s",
-        "--latency",
-        "--timeout",
-        "10s",
-        "-s",
-        str(HERE / "wrk" / script),
-    ]
-    result = subprocess.run(
-        [*command, url], capture_output=True, text=True, check=True, timeout=seconds + 30
-    )
-    return result.stdout
+LADDER = [
+    ("bare Litestar JSON", "/retell/functions"),
+    ("  + read the JSON body", "/parsed"),
+    ("  + one Postgres query", "/queried"),
+]
 
 
-def figures(output: str) -> str:
-    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    p50 = re.search(r"50%\s+([\d.]+\w+)", output)
-    p99 = re.search(r"99%\s+([\d.]+\w+)", output)
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return (
-        f"{float(rate[1]) if rate else 0:8.0f} req/s  p50 {p50[1] if p50 else '?':>8}  "
-        f"p99 {p99[1] if p99 else '?':>8}  non-2xx {errors[1] if errors else 0}"
-    )
+def bare_ladder(seconds: int, connections: int, database_url: str) -> list[Run]:
+    port = free_port()
+    env = {**os.environ, "BENCH_DATABASE_URL": database_url}
+    command = [sys.executable, "-m", "uvicorn", "bench.bare:app", "--port", str(port)]
+    bare = subprocess.Popen([*command, "--log-level", "warning", "--no-access-log"], env=env)
+    try:
+        for _ in range(100):
+            try:
+                httpx.post(f"http://127.0.0.1:{port}/retell/functions")
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        return [
+            wrk(
+                name,
+                f"http://127.0.0.1:{port}",
+                "bare.lua",
+                seconds=seconds,
+                connections=connections,
+                env={"BENCH_PATH": path},
+            )
+            for name, path in LADDER
+        ]
+    finally:
+        bare.terminate()
+        bare.wait(timeout=20)
 
 
-def main() -> None:
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk is not installed (apt-get install wrk)")
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=int, default=15)
-    parser.add_argument("--connections", type=int, default=32)
-    options = parser.parse_args()
-    fake = FakeGoogle()
-    fake.events[CAL] = {}
+async def synced(database_url: str, calendars: int, within_seconds: float) -> bool:
+    connection = await asyncpg.connect(database_url)
+    try:
+        deadline = time.monotonic() + within_seconds
+        while time.monotonic() < deadline:
+            count = await connection.fetchval(
+                "select count(*) from calendar_sync where synced_at > now() - interval '2 minutes'"
+            )
+            if count >= calendars:
+                return True
+            await asyncio.sleep(0.5)
+        return False
+    finally:
+        await connection.close()
+
+
+def load_world(
+    world: World, fake: FakeGoogle, google_url: str, options: argparse.Namespace
+) -> list[Run]:
     database_url = asyncio.run(fresh_database("frontdesk_bench_load"))
-    with serving(fake.app()) as google_url, tempfile.TemporaryDirectory() as data_dir:
-        port, bare_port = free_port(), free_port()
+    account = make_service_account(google_url)
+    with tempfile.TemporaryDirectory() as data_dir:
+        port = free_port()
         env = {
             **os.environ,
-            "BUSINESS_CONFIG": ONE_CALENDAR,
+            **world.env,
+            "BUSINESS_CONFIG": str(world.config),
             "PORT": str(port),
             "DATA_DIR": data_dir,
             "LOG_LEVEL": "warning",
@@ -84,53 +101,60 @@ def main() -> None:
             "DATABASE_URL": database_url,
             "REDIS_URL": REDIS_URL,
             "RATE_LIMIT_PER_MINUTE": "10000000",
-            "GOOGLE_CALENDAR_ID": CAL,
-            "GOOGLE_CREDENTIALS": make_service_account(google_url),
             "GOOGLE_API_BASE_URL": google_url,
+            "GOOGLE_CREDENTIALS": account,
+            CREDENTIALS_ENV: account,
         }
         app = subprocess.Popen([sys.executable, "-m", "app"], env=env)
-        bare = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "bench.bare:app",
-                "--port",
-                str(bare_port),
-                "--log-level",
-                "warning",
-                "--no-access-log",
-            ],
-        )
         try:
             wait_ready(f"http://127.0.0.1:{port}", app)
-            for _ in range(100):
-                try:
-                    httpx.post(f"http://127.0.0.1:{bare_port}/retell/functions")
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.1)
-            time.sleep(2)  # the first sync fills the mirror
-            runs = [
-                ("bare Litestar JSON", f"http://127.0.0.1:{bare_port}", "bare.lua"),
-                ("find_slots", f"http://127.0.0.1:{port}", "find.lua"),
-                ("mixed 9 find : 1 book", f"http://127.0.0.1:{port}", "mixed.lua"),
-            ]
-            results = [
-                (name, wrk(url, script, options.seconds, options.connections))
-                for name, url, script in runs
-            ]
+            if not asyncio.run(synced(database_url, len(world.calendars), 120)):
+                raise SystemExit(f"{world.name}: the mirrors were not synced within 120 s")
+            url = f"http://127.0.0.1:{port}"
+            finding, mixing = (
+                wrk(
+                    f"{world.name}: {label}",
+                    url,
+                    script,
+                    seconds=options.seconds,
+                    connections=options.connections,
+                    env=world.wrk_env,
+                )
+                for label, script in (("find_slots", "find.lua"), ("mixed 9:1", "mixed.lua"))
+            )
+            time.sleep(1)  # the last bookings' calendar writes
+            mixing.checked = (
+                f"double bookings: {asyncio.run(double_bookings(database_url))} in Postgres, "
+                f"{google_overlaps(fake)} in Google"
+            )
+            return [finding, mixing]
         finally:
             app.terminate()
-            bare.terminate()
-            app.wait(timeout=20)
-            bare.wait(timeout=20)
+            app.wait(timeout=30)
+
+
+def main() -> None:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (apt-get install wrk)")
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--worlds", default="one,staff,tenants")
+    options = parser.parse_args()
+    ladder_db = asyncio.run(fresh_database("frontdesk_bench_bare"))
+    runs = bare_ladder(options.seconds, options.connections, ladder_db)
+    floor = runs[0]
+    for name in options.worlds.split(","):
+        fake = FakeGoogle()
+        with serving(fake.app()) as google_url, tempfile.TemporaryDirectory() as root:
+            world = WORLDS[name](fake, Path(root))
+            runs += load_world(world, fake, google_url, options)
     print(
         f"machine: {machine()}; wrk -t2 -c{options.connections} -d{options.seconds}s on "
         "loopback; server, load generator and databases share the machine's 2 cores"
     )
-    for name, output in results:
-        print(f"{name:24s} {figures(output)}")
+    for run in runs:
+        print(figures(run, floor))
 
 
 if __name__ == "__main__":

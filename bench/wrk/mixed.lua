@@ -1,11 +1,17 @@
 -- Nine searches for every booking attempt; bookings aim at random quarter hours in the next
 -- eight weeks, so many find the slot taken (slot_taken with alternatives), as real callers do.
+-- BENCH_BUSINESSES=n: each request is for a random one of n businesses.
+local businesses = tonumber(os.getenv("BENCH_BUSINESSES") or "0")
 local n = 0
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 request = function()
   n = n + 1
   local call = string.format("load_%d_%d", math.random(1, 1000000000), n)
+  local agent = ""
+  if businesses > 0 then
+    agent = string.format(',"agent_id":"agent_bench-%03d"', math.random(0, businesses - 1))
+  end
   local body
   if n % 10 == 0 then
     local day = math.random(1, 56)
@@ -14,12 +20,12 @@ request = function()
     local minute = ({0, 15, 30, 45})[math.random(1, 4)]
     local start = os.date("!%Y-%m-%d", t) .. string.format("T%02d:%02d", hour, minute)
     body = string.format(
-      '{"name":"book_appointment","call":{"call_id":"%s","from_number":"+1415555%04d"},"args":{"start":"%s","service":"checkup","name":"Load Test"}}',
-      call, n % 10000, start)
+      '{"name":"book_appointment","call":{"call_id":"%s","from_number":"+1415555%04d"%s},"args":{"start":"%s","service":"checkup","name":"Load Test"}}',
+      call, n % 10000, agent, start)
   else
     body = string.format(
-      '{"name":"find_slots","call":{"call_id":"%s","from_number":"+14155550100"},"args":{"service":"checkup","when":"next week"}}',
-      call)
+      '{"name":"find_slots","call":{"call_id":"%s","from_number":"+14155550100"%s},"args":{"service":"checkup","when":"next week"}}',
+      call, agent)
   end
   return wrk.format(nil, "/retell/functions", nil, body)
 end

@@ -1,0 +1,63 @@
+"""Running wrk and reading its figures, as ratios to the bare endpoint of the same run."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).parent
+
+
+@dataclass
+class Run:
+    name: str
+    rate: float
+    p50_ms: float
+    p99_ms: float
+    non_2xx: int
+    checked: str = ""
+
+
+def _ms(text: str | None) -> float:
+    if text is None:
+        return float("nan")
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(
+    name: str, url: str, script: str, *, seconds: int, connections: int, env: dict[str, str]
+) -> Run:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    command += ["--timeout", "10s", "-s", str(HERE / "wrk" / script), url]
+    output = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 30,
+        env={**os.environ, **env},
+    ).stdout
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    p50 = re.search(r"50%\s+([\d.]+\w+)", output)
+    p99 = re.search(r"99%\s+([\d.]+\w+)", output)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return Run(
+        name,
+        float(rate[1]) if rate else 0.0,
+        _ms(p50[1] if p50 else None),
+        _ms(p99[1] if p99 else None),
+        int(errors[1]) if errors else 0,
+    )
+
+
+def figures(run: Run, floor: Run) -> str:
+    ratio = floor.rate / run.rate if run.rate else float("inf")
+    line = (
+        f"{run.name:36s} {run.rate:7.0f} req/s (1/{ratio:4.1f})  p50 {run.p50_ms:6.2f} ms  "
+        f"p99 {run.p99_ms:6.2f} ms ({run.p99_ms / floor.p99_ms:4.1f}x)  non-2xx {run.non_2xx}"
+    )
+    return line + (f"  {run.checked}" if run.checked else "")
