@@ -48,7 +48,12 @@ class PostgresMirror:
         self, calendar_ids: Sequence[str], start: datetime, end: datetime
     ) -> BusyByCalendar | None:
         """None when the copy is not fresh (then Google is asked); a fresh copy may be kept in
-        memory until the mirror changes (app/db/span_cache.py)."""
+        memory until the mirror changes (app/db/span_cache.py), for ``ttl_seconds`` at most, so
+        what is read for keeping must stay fresh that much longer: a kept copy is never older
+        than the mirror's freshness allows."""
+        fresh = self._fresh
+        if self._cache is not None:
+            fresh = max(1, int(self._fresh - self._cache.ttl_seconds))
 
         async def fetch(low: datetime, high: datetime) -> BusyByCalendar | None:
             found = await self._value(
@@ -57,7 +62,7 @@ class PostgresMirror:
                 list(calendar_ids),
                 low,
                 high,
-                self._fresh,
+                fresh,
             )
             if not found["fresh"]:
                 return None

@@ -9,7 +9,8 @@ the busy-time cache (app/db/span_cache.py), and one round trip serves concurrent
 (app/db/versions.py). An answer that read anything no version covers (Google itself, while the
 mirror is stale) is not kept. Concurrent misses of one question wait for the first. Keys name
 everything else the answer depends on (the question and the minute: agent_tools/find_slots.py);
-an answer lives ``ttl_seconds`` at most.
+an answer lives ``ttl_seconds`` at most, and no longer than the kept busy time it was computed
+from.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 from app import metrics
+from app.db.span_cache import TTL_SECONDS
 from app.db.versions import Version, current, watching
 
 T = TypeVar("T")
@@ -39,7 +41,11 @@ class _Kept:
 
 class KeptAnswers:
     def __init__(
-        self, version: Version, business_id: str, ttl_seconds: float = 5.0, size: int = 4096
+        self,
+        version: Version,
+        business_id: str,
+        ttl_seconds: float = TTL_SECONDS,
+        size: int = 4096,
     ) -> None:
         self._version = version
         self._business = business_id
@@ -84,7 +90,9 @@ class KeptAnswers:
                 # the version on, so the next search computes again.
                 if len(self._kept) >= self._size:
                     self._kept.clear()
-                self._kept[key] = _Kept(version, time.monotonic() + self._ttl, answer)
+                # No longer than what it was computed from is kept (the mirror's freshness).
+                expires = min(time.monotonic() + self._ttl, seen.expires)
+                self._kept[key] = _Kept(version, expires, answer)
                 shared = answer
             return answer
         finally:

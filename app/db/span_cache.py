@@ -7,7 +7,8 @@ is served only while the business's version is the one it was read at, so a sear
 tiny query instead of the busy time itself, and any change committed through any instance (or
 synced from Google) shows in the very next search. Values are fetched for a day-aligned window
 a little wider than asked, so searches during the day share them, and live ``ttl_seconds`` at
-most (the mirror's freshness is judged when it is read).
+most (a kept copy of the mirror is never older than the mirror's own freshness allows:
+app/db/calendar_mirror.py asks for that much more freshness when it reads for keeping).
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Generic, TypeVar, cast
 
-from app.db.versions import Version, current, read_unversioned
+from app.db.versions import Version, current, read_kept, read_unversioned
 
 T = TypeVar("T")
 
 _DAY = timedelta(days=1)
+TTL_SECONDS = 30.0  # what is kept lives this long at most, whatever the version says
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +44,11 @@ def widened(start: datetime, end: datetime) -> tuple[datetime, datetime]:
 
 
 class SpanCache:
-    def __init__(self, version: Version, ttl_seconds: float = 5.0, size: int = 1024) -> None:
+    def __init__(
+        self, version: Version, ttl_seconds: float = TTL_SECONDS, size: int = 1024
+    ) -> None:
         self._version = version
-        self._ttl = ttl_seconds
+        self.ttl_seconds = ttl_seconds
         self._size = size
         self._entries: dict[Hashable, _Entry[object]] = {}
         self.hits = 0
@@ -75,6 +79,7 @@ class SpanCache:
             and end <= entry.end
         ):
             self.hits += 1
+            read_kept(entry.expires)
             return cast(T, entry.value)
         self.misses += 1
         low, high = widened(start, end)
@@ -86,5 +91,7 @@ class SpanCache:
             # version on, so the next search reads again.
             if len(self._entries) >= self._size:
                 self._entries.clear()
-            self._entries[key] = _Entry(version, time.monotonic() + self._ttl, low, high, value)
+            expires = time.monotonic() + self.ttl_seconds
+            self._entries[key] = _Entry(version, expires, low, high, value)
+            read_kept(expires)
         return value

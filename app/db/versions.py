@@ -13,6 +13,7 @@ one round trip serves dozens.
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -91,6 +92,7 @@ class _Call:
 
     versions: dict[str, asyncio.Future[int]] = field(default_factory=dict)
     unversioned: bool = False
+    expires: float = math.inf  # the earliest a kept value it read expires (time.monotonic)
 
 
 # Within one read-only tool call, each business's version is read once and shared by the
@@ -129,10 +131,18 @@ def read_unversioned() -> None:
         call.unversioned = True
 
 
+def read_kept(expires: float) -> None:
+    """This call read a kept value that expires then: what it computes expires no later."""
+    call = _THIS_CALL.get()
+    if call is not None and expires < call.expires:
+        call.expires = expires
+
+
 @contextmanager
 def watching() -> Iterator[_Call]:
-    """Note, for what runs inside, whether it read only what the versions cover (a nested
-    watch shares the call's versions, and tells the outer one what it saw)."""
+    """Note, for what runs inside, whether it read only what the versions cover, and until
+    when what it read was kept (a nested watch shares the call's versions, and tells the
+    outer one what it saw)."""
     outer = _THIS_CALL.get()
     inner = _Call(versions=outer.versions if outer is not None else {})
     token = _THIS_CALL.set(inner)
@@ -140,5 +150,6 @@ def watching() -> Iterator[_Call]:
         yield inner
     finally:
         _THIS_CALL.reset(token)
-        if outer is not None and inner.unversioned:
-            outer.unversioned = True
+        if outer is not None:
+            outer.unversioned = outer.unversioned or inner.unversioned
+            outer.expires = min(outer.expires, inner.expires)

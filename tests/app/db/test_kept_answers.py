@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from app.db.kept_answers import KeptAnswers
+from app.db.span_cache import SpanCache
 from app.db.versions import read_unversioned
+
+NOW = datetime(2027, 3, 10, 15, tzinfo=UTC)
 
 
 class Versions:
@@ -132,3 +136,24 @@ async def test_a_full_memo_starts_over_rather_than_growing() -> None:
         await memo.recall(n, compute)
     assert await memo.recall(2, Search("new")) == "2"  # the newest survives the clearing
     assert await memo.recall(0, Search("recomputed")) == "recomputed"
+
+
+async def test_an_answer_expires_no_later_than_the_kept_busy_time_it_was_computed_from() -> None:
+    versions = Versions()
+    spans = SpanCache(versions, ttl_seconds=0.0)  # the busy time is kept for no time at all
+    memo = KeptAnswers(versions, "biz", ttl_seconds=60.0)
+    runs = 0
+
+    async def search() -> str:
+        nonlocal runs
+        runs += 1
+
+        async def busy(low: datetime, high: datetime) -> str:
+            return "spans"
+
+        await spans.get("mirror", NOW, NOW + timedelta(days=1), busy, "biz")
+        return "10 AM"
+
+    await memo.recall("q", search)
+    await memo.recall("q", search)
+    assert runs == 2
