@@ -38,6 +38,7 @@ from app.idempotency.guard import IdempotencyGuard
 from app.idempotency.memory import MemoryTier
 from app.idempotency.records import PostgresRecords, SupabaseRecords
 from app.idempotency.redis_tier import RedisTier
+from app.journal import ToolCallWriter
 from app.metrics import COMPONENTS
 from app.middleware import edge
 from app.outbox.deliver import Deliverer
@@ -104,6 +105,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
                 cache=db.cache,
                 messages=SqlMessageDesk(db.operator_records),
                 operator_records=db.operator_records,
+                tool_calls=ToolCallWriter(db.store),
             )
             host = await TenantHost.start(shared, settings.business_config, configs)
             stack.push_async_callback(host.aclose)

@@ -1,6 +1,7 @@
 """Call records. Tool-call records are written off the request path (a caller never waits for
-our bookkeeping), in batches: the calls of the last few milliseconds go in one round trip
-(under load, one write for dozens of calls instead of one each). At shutdown what is still
+our bookkeeping), in batches: the calls of the last ``FLUSH_SECONDS``, of every business the
+instance serves, go in one round trip (under load, one write for hundreds of calls instead of
+one each, or one per business). At shutdown what is still
 buffered is written; a crashed instance loses at most the last ``FLUSH_SECONDS`` of them (the
 tool calls themselves, and their effects, are not affected). Webhook events are stored before
 they are acknowledged, since Retell does not send them again once we said 204."""
@@ -30,6 +31,7 @@ BATCH_MAX = 500
 
 @dataclass(frozen=True, slots=True)
 class ToolCallRecord:
+    business_id: str
     call_id: str | None
     tool: str
     outcome: str
@@ -44,7 +46,8 @@ class CallRecords(Protocol):
         self, business_id: str, event: str, payload: dict[str, Any]
     ) -> None: ...
 
-    async def record_tool_calls(self, business_id: str, records: list[ToolCallRecord]) -> None: ...
+    async def record_tool_calls(self, records: list[ToolCallRecord]) -> None:
+        """Records of any businesses (each names its own), in one write."""
 
     async def caller(
         self, business_id: str, phone: str, after: datetime
@@ -57,13 +60,63 @@ class CallRecords(Protocol):
     ) -> list[Appointment]: ...
 
 
-class Journal:
-    def __init__(self, records: CallRecords, business_id: str) -> None:
+class ToolCallWriter:
+    """The batches: the records of every business an instance serves go in one write."""
+
+    def __init__(self, records: CallRecords) -> None:
         self.records = records
-        self._business_id = business_id
         self._buffer: list[ToolCallRecord] = []
         self._pending: set[asyncio.Task[None]] = set()
         self._flush_due = False
+
+    def add(self, record: ToolCallRecord) -> None:
+        self._buffer.append(record)
+        if len(self._buffer) >= BATCH_MAX:
+            self._spawn(self._flush(wait=0))
+        elif not self._flush_due:
+            self._flush_due = True
+            self._spawn(self._flush(wait=FLUSH_SECONDS))
+
+    async def drain(self) -> None:
+        """Write what is buffered and wait for every write (at shutdown, and in tests)."""
+        if self._buffer:
+            self._spawn(self._flush(wait=0))
+        while self._pending:
+            await asyncio.gather(*self._pending, return_exceptions=True)
+
+    async def _flush(self, wait: float) -> None:
+        if wait:
+            await asyncio.sleep(wait)
+        self._flush_due = False
+        taken, self._buffer = self._buffer, []
+        for first in range(0, len(taken), BATCH_MAX):
+            await self.records.record_tool_calls(taken[first : first + BATCH_MAX])
+
+    def _spawn(self, write: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(self._logged(write))
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    @staticmethod
+    async def _logged(write: Coroutine[Any, Any, None]) -> None:
+        try:
+            await write
+        except _UNREACHABLE as error:
+            log.warning("journal.write_failed", error=type(error).__name__)
+        except Exception:
+            log.exception("journal.write_failed")
+
+
+class Journal:
+    """One business's records: its tool calls (through the instance's shared writer) and its
+    call events."""
+
+    def __init__(
+        self, records: CallRecords, business_id: str, writer: ToolCallWriter | None = None
+    ) -> None:
+        self.records = records
+        self._business_id = business_id
+        self._writer = writer if writer is not None else ToolCallWriter(records)
 
     @property
     def business_id(self) -> str:
@@ -79,15 +132,18 @@ class Journal:
         *,
         arguments: dict[str, str] | None = None,
     ) -> None:
-        record = ToolCallRecord(
-            call_id, tool, outcome, duration_ms, appointment_id, datetime.now(UTC), arguments
+        self._writer.add(
+            ToolCallRecord(
+                self._business_id,
+                call_id,
+                tool,
+                outcome,
+                duration_ms,
+                appointment_id,
+                datetime.now(UTC),
+                arguments,
+            )
         )
-        self._buffer.append(record)
-        if len(self._buffer) >= BATCH_MAX:
-            self._spawn(self._flush(wait=0))
-        elif not self._flush_due:
-            self._flush_due = True
-            self._spawn(self._flush(wait=FLUSH_SECONDS))
 
     async def call_event(self, event: str, payload: dict[str, Any]) -> None:
         """Store the raw event now; raises (after at most a few seconds) when it could not be."""
@@ -95,32 +151,5 @@ class Journal:
             await self.records.record_call_event(self._business_id, event, payload)
 
     async def drain(self) -> None:
-        """Write what is buffered and wait for every write (at shutdown, and in tests)."""
-        if self._buffer:
-            self._spawn(self._flush(wait=0))
-        while self._pending:
-            await asyncio.gather(*self._pending, return_exceptions=True)
-
-    async def _flush(self, wait: float) -> None:
-        if wait:
-            await asyncio.sleep(wait)
-        self._flush_due = False
-        taken, self._buffer = self._buffer, []
-        for first in range(0, len(taken), BATCH_MAX):
-            await self.records.record_tool_calls(
-                self._business_id, taken[first : first + BATCH_MAX]
-            )
-
-    def _spawn(self, write: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(self._logged(write))
-        self._pending.add(task)
-        task.add_done_callback(self._pending.discard)
-
-    @staticmethod
-    async def _logged(write: Coroutine[Any, Any, None]) -> None:
-        try:
-            await write
-        except _UNREACHABLE as error:
-            log.warning("journal.write_failed", error=type(error).__name__)
-        except Exception:
-            log.exception("journal.write_failed")
+        """Write what is buffered (every business's: the writer is shared) and wait for it."""
+        await self._writer.drain()

@@ -242,9 +242,9 @@ class PostgresAppointmentStore:
             "select fd_record_call_event($1, $2, $3::jsonb)", business_id, event, payload
         )
 
-    async def record_tool_calls(self, business_id: str, records: list[ToolCallRecord]) -> None:
+    async def record_tool_calls(self, records: list[ToolCallRecord]) -> None:
         await self._value(
-            "select fd_record_tool_calls($1, $2::jsonb)", business_id, rows.tool_calls_json(records)
+            "select fd_record_tool_calls_of($1::jsonb)", rows.tool_calls_json(records)
         )
 
     async def caller(

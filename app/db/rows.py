@@ -153,6 +153,7 @@ def moved(result: dict[str, Any]) -> Appointment | None:
 def tool_calls_json(records: list[ToolCallRecord]) -> list[dict[str, Any]]:
     return [
         {
+            "business_id": r.business_id,
             "call_id": r.call_id,
             "tool": r.tool,
             "outcome": r.outcome,

@@ -250,10 +250,8 @@ class SupabaseAppointmentStore:
             },
         )
 
-    async def record_tool_calls(self, business_id: str, records: list[ToolCallRecord]) -> None:
-        await self.call(
-            "fd_record_tool_calls", {"p_business": business_id, "p": rows.tool_calls_json(records)}
-        )
+    async def record_tool_calls(self, records: list[ToolCallRecord]) -> None:
+        await self.call("fd_record_tool_calls_of", {"p": rows.tool_calls_json(records)})
 
     async def caller(
         self, business_id: str, phone: str, after: datetime

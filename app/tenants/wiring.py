@@ -35,7 +35,7 @@ from app.db.span_cache import SpanCache
 from app.db.supabase_store import SupabaseAppointmentStore
 from app.google_channels import PushChannels
 from app.google_sync import GoogleSync
-from app.journal import Journal
+from app.journal import Journal, ToolCallWriter
 from app.outbox.events import channels_of
 from app.settings import Settings, named_secret
 from app.tenants.config import TenantConfig
@@ -61,6 +61,7 @@ class Shared:
     cache: SpanCache | None = None  # busy time in memory between changes (keys name the business)
     messages: MessageDesk = field(default_factory=NoMessageDesk)  # take_message (business-keyed)
     operator_records: OperatorRecords | None = None  # where each business's sends are set
+    tool_calls: ToolCallWriter | None = None  # every business's tool-call records, batched
 
 
 def directory_credentials(config: TenantConfig, settings: Settings) -> Credentials | None:
@@ -89,7 +90,7 @@ async def build_tenant(config: TenantConfig, shared: Shared, index: int = 0) -> 
     stack = AsyncExitStack()
     try:
         business, calendar, sync = await _open_calendar(config, shared, credentials, stack)
-        journal = Journal(shared.store, business.id)
+        journal = Journal(shared.store, business.id, shared.tool_calls)
         stack.push_async_callback(journal.drain)
         settings = shared.settings
         channels = _push_channels(sync, settings, business.id)

@@ -11,7 +11,7 @@ import pytest
 
 from agent_tools.ports import Appointment
 from app import journal as journal_module
-from app.journal import Journal, ToolCallRecord
+from app.journal import Journal, ToolCallRecord, ToolCallWriter
 
 
 class Records:
@@ -19,7 +19,7 @@ class Records:
         self.batches: list[list[ToolCallRecord]] = []
         self.fail = fail
 
-    async def record_tool_calls(self, business_id: str, records: list[ToolCallRecord]) -> None:
+    async def record_tool_calls(self, records: list[ToolCallRecord]) -> None:
         if self.fail is not None:
             raise self.fail
         self.batches.append(records)
@@ -79,3 +79,15 @@ async def test_a_failed_write_is_logged_not_raised(capsys: pytest.CaptureFixture
     await journal.drain()
     said = capsys.readouterr()
     assert "journal.write_failed" in said.out + said.err
+
+
+async def test_the_calls_of_several_businesses_share_one_write() -> None:
+    records = Records()
+    writer = ToolCallWriter(records)
+    acme, harbour = Journal(records, "acme", writer), Journal(records, "harbour", writer)
+    acme.tool_call("call_a", "find_slots", "ok", 1.0, None)
+    harbour.tool_call("call_h", "find_slots", "ok", 1.0, None)
+    await acme.drain()
+    assert [[(r.business_id, r.call_id) for r in b] for b in records.batches] == [
+        [("acme", "call_a"), ("harbour", "call_h")]
+    ]
