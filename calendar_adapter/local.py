@@ -31,12 +31,15 @@ class LocalCalendar:
         self._lock = asyncio.Lock()
         self._events: dict[str, dict[str, Any]] = {}
         self._spans: dict[str, BusySpan] = {}
+        self._lines: dict[str, str] = {}
         self._broken: str | None = None
         try:
             if path.exists():
                 self._events = json.loads(path.read_text(encoding="utf-8")).get("events", {})
             # Parsed once: busy() runs on every find_slots call; no re-parsing ISO strings.
             self._spans = {key: _span(e["start"], e["end"]) for key, e in self._events.items()}
+            # Each event's line of the file, written again only when the event changes.
+            self._lines = {key: _line(key, e) for key, e in self._events.items()}
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
             # A hand edit gone wrong: serve, but as a calendar that cannot be read, until fixed.
             self._broken = f"{path}: {type(error).__name__}: {error}"
@@ -70,6 +73,7 @@ class LocalCalendar:
                 "appointment_id": event.appointment_id,
             }
             self._spans[key] = (int(event.start.timestamp()), int(event.end.timestamp()))
+            self._lines[key] = _line(key, self._events[key])
             await self._save()
 
     async def delete_event(self, calendar_id: str, event_id: str) -> None:
@@ -79,6 +83,7 @@ class LocalCalendar:
             if self._events.pop(key, None) is None:
                 return
             del self._spans[key]
+            del self._lines[key]
             await self._save()
 
     async def move_event(
@@ -92,6 +97,7 @@ class LocalCalendar:
                 raise LookupError(event_id)
             event["start"], event["end"] = start.isoformat(), end.isoformat()
             self._spans[key] = (int(start.timestamp()), int(end.timestamp()))
+            self._lines[key] = _line(key, event)
             await self._save()
 
     async def event_times(
@@ -115,14 +121,17 @@ class LocalCalendar:
             raise CalendarUnavailableError(self._broken)
 
     async def _save(self) -> None:
-        # One event per line: readable and editable, and several times faster than indent=2.
-        lines = ",\n".join(f"  {json.dumps(k)}: {json.dumps(v)}" for k, v in self._events.items())
-        text = '{"events": {\n' + lines + "\n}}\n"
+        # One event per line: readable and editable, each line serialised once per change.
+        text = '{"events": {\n' + ",\n".join(self._lines.values()) + "\n}}\n"
         try:
             await asyncio.to_thread(_write_atomically, self._path, text)
         except OSError as error:
             log.exception("calendar.local_write_failed", path=str(self._path))
             raise CalendarUnavailableError(type(error).__name__) from error
+
+
+def _line(key: str, event: dict[str, Any]) -> str:
+    return f"  {json.dumps(key)}: {json.dumps(event)}"
 
 
 def _write_atomically(path: Path, text: str) -> None:
