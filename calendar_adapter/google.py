@@ -104,7 +104,7 @@ class GoogleCalendar:
         zone: tzinfo = UTC,
     ) -> None:
         self._credentials = credentials
-        self._service = build(
+        service = build(
             "calendar",
             "v3",
             http=httplib2.Http(),
@@ -112,6 +112,11 @@ class GoogleCalendar:
             cache_discovery=False,
             client_options={"api_endpoint": api_endpoint(base_url)},
         )
+        # Each resource built once: building one writes every method's docstring (measured
+        # at ~5% of a mixed find/book load when rebuilt per request).
+        self._events = service.events()
+        self._channels = service.channels()
+        self._freebusy = service.freebusy()
         self._http = http or httpx.AsyncClient(timeout=deadline_seconds)
         self._deadline = deadline_seconds
         self._attempts = attempts
@@ -157,9 +162,7 @@ class GoogleCalendar:
             "end": {"dateTime": event.end.isoformat()},
             "extendedProperties": {"private": {APPOINTMENT_TAG: event.appointment_id}},
         }
-        request = self._service.events().insert(
-            calendarId=calendar_id, body=body, sendUpdates="none"
-        )
+        request = self._events.insert(calendarId=calendar_id, body=body, sendUpdates="none")
         status, _ = await self._send(request, accept=(409,))
         if status != 409:
             return
@@ -168,7 +171,7 @@ class GoogleCalendar:
         if existing is None or existing.get("status") == "cancelled":
             revive = {"status": "confirmed", "start": body["start"], "end": body["end"]}
             await self._send(
-                self._service.events().patch(
+                self._events.patch(
                     calendarId=calendar_id, eventId=event.event_id, body=revive, sendUpdates="none"
                 )
             )
@@ -177,7 +180,7 @@ class GoogleCalendar:
         self, calendar_id: str, event_id: str, start: datetime, end: datetime
     ) -> None:
         body = {"start": {"dateTime": start.isoformat()}, "end": {"dateTime": end.isoformat()}}
-        request = self._service.events().patch(
+        request = self._events.patch(
             calendarId=calendar_id, eventId=event_id, body=body, sendUpdates="none"
         )
         status, _ = await self._send(request, accept=(404, 410))
@@ -185,9 +188,7 @@ class GoogleCalendar:
             raise LookupError(event_id)
 
     async def delete_event(self, calendar_id: str, event_id: str) -> None:
-        request = self._service.events().delete(
-            calendarId=calendar_id, eventId=event_id, sendUpdates="none"
-        )
+        request = self._events.delete(calendarId=calendar_id, eventId=event_id, sendUpdates="none")
         await self._send(request, accept=(404, 410))  # already gone is a success
 
     async def event_times(
@@ -225,7 +226,7 @@ class GoogleCalendar:
                 params["syncToken"] = sync_token
             else:
                 params["timeMin"] = time_min.isoformat()
-            status, page = await self._send(self._service.events().list(**params), accept=(410,))
+            status, page = await self._send(self._events.list(**params), accept=(410,))
             if status == 410:
                 raise SyncTokenExpiredError(calendar_id)
             changes.extend(parse_event(item, self._zone) for item in page.get("items", []))
@@ -243,14 +244,12 @@ class GoogleCalendar:
             "token": token,
             "params": {"ttl": str(ttl_seconds)},
         }
-        _, answer = await self._send(
-            self._service.events().watch(calendarId=calendar_id, body=body)
-        )
+        _, answer = await self._send(self._events.watch(calendarId=calendar_id, body=body))
         expires = datetime.fromtimestamp(int(answer["expiration"]) / 1000, UTC)
         return Channel(channel_id, answer["resourceId"], token, expires)
 
     async def stop_channel(self, channel_id: str, resource_id: str) -> None:
-        request = self._service.channels().stop(body={"id": channel_id, "resourceId": resource_id})
+        request = self._channels.stop(body={"id": channel_id, "resourceId": resource_id})
         await self._send(request, accept=(404,))
 
     # -- HTTP -------------------------------------------------------------------------------
@@ -263,7 +262,7 @@ class GoogleCalendar:
             "timeMax": end.astimezone(UTC).isoformat(),
             "items": [{"id": c} for c in calendar_ids],
         }
-        _, answer = await self._send(self._service.freebusy().query(body=body))
+        _, answer = await self._send(self._freebusy.query(body=body))
         spans: BusyByCalendar = {}
         for calendar_id, found in answer.get("calendars", {}).items():
             if found.get("errors"):
@@ -278,7 +277,7 @@ class GoogleCalendar:
 
     async def _get(self, calendar_id: str, event_id: str) -> dict[str, Any] | None:
         status, event = await self._send(
-            self._service.events().get(calendarId=calendar_id, eventId=event_id),
+            self._events.get(calendarId=calendar_id, eventId=event_id),
             accept=(404, 410),
         )
         return None if status in (404, 410) else event
