@@ -2,7 +2,8 @@
 Redis with the local Google stand-in (every calendar's mirror synced first), next to a ladder
 of bare Litestar endpoints measured in the same run (bench/bare.py). Three worlds: one calendar,
 one business of 8 staff searched for "anyone", 200 businesses with a random one per request.
-After each mixed run the database and the calendars are checked for double bookings. Bounded:
+A run of bookings alone says what one costs. After each world's runs the database and the
+calendars are checked for double bookings. Bounded:
 each run lasts --seconds and stops by itself.
 
     python -m bench.load [--seconds 10] [--connections 32] [--worlds one,staff,tenants]
@@ -111,23 +112,27 @@ def load_world(
             if not asyncio.run(synced(database_url, len(world.calendars), 120)):
                 raise SystemExit(f"{world.name}: the mirrors were not synced within 120 s")
             url = f"http://127.0.0.1:{port}"
-            finding, mixing = (
+            runs = [
                 wrk(
                     f"{world.name}: {label}",
                     url,
                     script,
                     seconds=options.seconds,
                     connections=options.connections,
-                    env=world.wrk_env,
+                    env={**world.wrk_env, "BENCH_BOOK_EVERY": every},
                 )
-                for label, script in (("find_slots", "find.lua"), ("mixed 9:1", "mixed.lua"))
-            )
+                for label, script, every in (
+                    ("find_slots", "find.lua", "10"),
+                    ("mixed 9:1", "mixed.lua", "10"),
+                    ("book_appointment only", "mixed.lua", "1"),
+                )
+            ]
             time.sleep(1)  # the last bookings' calendar writes
-            mixing.checked = (
+            runs[-1].checked = (
                 f"double bookings: {asyncio.run(double_bookings(database_url))} in Postgres, "
                 f"{google_overlaps(fake)} in Google"
             )
-            return [finding, mixing]
+            return runs
         finally:
             app.terminate()
             app.wait(timeout=30)

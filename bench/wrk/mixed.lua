@@ -1,7 +1,9 @@
 -- Nine searches for every booking attempt; bookings aim at random quarter hours in the next
 -- eight weeks, so many find the slot taken (slot_taken with alternatives), as real callers do.
--- BENCH_BUSINESSES=n: each request is for a random one of n businesses.
+-- BENCH_BUSINESSES=n: each request is for a random one of n businesses. BENCH_BOOK_EVERY=k:
+-- one booking every k requests (1: bookings only, to measure what one costs).
 local businesses = tonumber(os.getenv("BENCH_BUSINESSES") or "0")
+local every = tonumber(os.getenv("BENCH_BOOK_EVERY") or "10")
 local n = 0
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
@@ -13,7 +15,7 @@ request = function()
     agent = string.format(',"agent_id":"agent_bench-%03d"', math.random(0, businesses - 1))
   end
   local body
-  if n % 10 == 0 then
+  if n % every == 0 then
     local day = math.random(1, 56)
     local t = os.time() + day * 86400
     local hour = math.random(9, 15)
