@@ -25,7 +25,7 @@ _UNREACHABLE: tuple[type[BaseException], ...] = (StoreUnavailableError, *CONNECT
 
 # Well inside Retell's webhook timeout (10 s), so a failed write is answered 503 and retried.
 EVENT_WRITE_SECONDS = 5.0
-FLUSH_SECONDS = 0.1  # how long a tool-call record waits for others to share its write
+FLUSH_SECONDS = 0.02  # how long a tool-call record waits for others to share its write
 BATCH_MAX = 500
 
 

@@ -117,6 +117,12 @@ async def test_cancelling_in_the_console_is_recorded_as_the_operators(
         assert "Cancel this appointment?" in confirm.text
         done = client.post(path + "/cancel", data={"csrf": csrf_of(confirm)})
         assert done.status_code == 303 and done.headers["location"] == path
+        await eventually(  # tool-call records are written in batches, off the request path
+            clean_pool,
+            "select count(*) from tool_calls where call_id = $1 and tool = 'book_appointment'",
+            "call_console_cancel",
+            expect=1,
+        )
         page = client.get(path)
     assert "cancelled</span> by operator (cancelled in the console)" in page.text
     assert "book_appointment" in page.text  # the call's tool calls
