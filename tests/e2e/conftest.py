@@ -20,6 +20,7 @@ from retell.types.phone_call_response import PhoneCallResponse
 from app.factory import create_app
 from app.settings import Settings
 from tests.conftest import FIXTURES, NOW
+from tests.fakes.google_calendar import FakeGoogle
 from tests.fakes.serving import free_port, serving
 
 RETELL_KEY = "key_e2e_4f1c2b"
@@ -136,3 +137,19 @@ async def eventually(pool: asyncpg.Pool, sql: str, *args: Any, expect: Any) -> A
         if value == expect or time.monotonic() > deadline:
             return value
         await asyncio.sleep(0.05)
+
+
+def notify(base: str, fake: FakeGoogle, calendar: str, token: str | None = None) -> int:
+    """Google's push notification that ``calendar`` changed, on the channel the app opened."""
+    channel = next(c for c in fake.channels.values() if c["calendar"] == calendar)
+    response = httpx.post(
+        f"{base}/google/notifications",
+        headers={
+            "X-Goog-Channel-ID": channel["id"],
+            "X-Goog-Channel-Token": token or channel["token"],
+            "X-Goog-Resource-ID": channel["resourceId"],
+            "X-Goog-Resource-State": "exists",
+            "X-Goog-Message-Number": "2",
+        },
+    )
+    return response.status_code

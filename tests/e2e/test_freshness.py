@@ -15,7 +15,14 @@ import asyncpg
 import pytest
 
 from app.settings import Settings
-from tests.e2e.conftest import RetellClient, eventually, retell_call, running, settings_for
+from tests.e2e.conftest import (
+    RetellClient,
+    eventually,
+    notify,
+    retell_call,
+    running,
+    settings_for,
+)
 from tests.fakes.google_calendar import FakeGoogle, make_service_account
 from tests.fakes.serving import serving
 
@@ -87,7 +94,7 @@ async def test_a_change_made_straight_in_the_database_shows_at_once(
 @pytest.fixture(scope="module")
 def two_on_google(
     database_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[FakeGoogle, RetellClient, RetellClient]]:
+) -> Iterator[tuple[FakeGoogle, RetellClient, RetellClient, str]]:
     """Two instances on one Google calendar, where searches' answers are kept in memory (the
     mirror and our appointments are both versioned). Only A hears Google's notifications."""
     fake = FakeGoogle()
@@ -114,7 +121,7 @@ def two_on_google(
             while not fake.channels and time.monotonic() < deadline:
                 time.sleep(0.05)
             a, b = RetellClient(a_url), RetellClient(b_url)
-            yield fake, a, b
+            yield fake, a, b, a_url
             a.http.close()
             b.http.close()
 
@@ -126,9 +133,9 @@ def kept_hits(client: RetellClient) -> float:
 
 
 async def test_kept_answers_follow_a_staff_edit_synced_by_the_other_instance(
-    two_on_google: tuple[FakeGoogle, RetellClient, RetellClient], clean_pool: asyncpg.Pool
+    two_on_google: tuple[FakeGoogle, RetellClient, RetellClient, str], clean_pool: asyncpg.Pool
 ) -> None:
-    fake, a, b = two_on_google
+    fake, _, b, a_url = two_on_google
     offered = first_slot(b)
     hits = kept_hits(b)
     assert first_slot(b) == offered
@@ -144,27 +151,16 @@ async def test_kept_answers_follow_a_staff_edit_synced_by_the_other_instance(
             "end": {"dateTime": (begins + timedelta(hours=1)).isoformat()},
         },
     )
-    channel = next(iter(fake.channels.values()))
-    notified = a.http.post(
-        "/google/notifications",
-        headers={
-            "X-Goog-Channel-ID": channel["id"],
-            "X-Goog-Channel-Token": channel["token"],
-            "X-Goog-Resource-ID": channel["resourceId"],
-            "X-Goog-Resource-State": "exists",
-            "X-Goog-Message-Number": "2",
-        },
-    )
-    assert notified.status_code == 200
+    assert notify(a_url, fake, GOOGLE_CAL) == 200
     synced = "select count(*) from calendar_mirror where event_id = 'staffmeeting'"
     assert await eventually(clean_pool, synced, expect=1) == 1
     assert first_slot(b) != offered  # B's very next search, though it kept the old answer
 
 
 async def test_kept_answers_follow_a_booking_through_the_other_instance(
-    two_on_google: tuple[FakeGoogle, RetellClient, RetellClient], clean_pool: asyncpg.Pool
+    two_on_google: tuple[FakeGoogle, RetellClient, RetellClient, str], clean_pool: asyncpg.Pool
 ) -> None:
-    _, a, b = two_on_google
+    _, a, b, _ = two_on_google
     offered = first_slot(b)
     assert first_slot(b) == offered  # kept by B
     found = a.tool("find_slots", WHEN)

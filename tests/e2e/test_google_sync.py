@@ -20,6 +20,7 @@ from tests.e2e.conftest import (
     RETELL_KEY,
     RetellClient,
     eventually,
+    notify,
     retell_call,
     running,
 )
@@ -71,21 +72,6 @@ def service_account_json_module() -> Iterator[str]:
     with serving(fake.app()) as url:
         _FAKE = (fake, url)
         yield make_service_account(url)
-
-
-def notify(base: str, fake: FakeGoogle, calendar: str, token: str | None = None) -> int:
-    channel = next(c for c in fake.channels.values() if c["calendar"] == calendar)
-    response = httpx.post(
-        f"{base}/google/notifications",
-        headers={
-            "X-Goog-Channel-ID": channel["id"],
-            "X-Goog-Channel-Token": token or channel["token"],
-            "X-Goog-Resource-ID": channel["resourceId"],
-            "X-Goog-Resource-State": "exists",
-            "X-Goog-Message-Number": "2",
-        },
-    )
-    return response.status_code
 
 
 def event_body(event_id: str, start: str, minutes: int = 60, **extra: Any) -> dict[str, Any]:

@@ -16,7 +16,14 @@ import pytest
 
 from app.settings import Settings
 from tests.conftest import FIXTURES
-from tests.e2e.conftest import OPERATOR_KEY, RETELL_KEY, RetellClient, eventually, retell_call
+from tests.e2e.conftest import (
+    OPERATOR_KEY,
+    RETELL_KEY,
+    RetellClient,
+    eventually,
+    notify,
+    retell_call,
+)
 from tests.e2e.conftest import running as serving_app
 from tests.fakes.google_calendar import FakeGoogle, make_service_account
 from tests.fakes.serving import free_port, serving
@@ -166,17 +173,7 @@ async def test_staff_deleting_our_event_in_their_own_calendar_cancels_it(
         if e["extendedProperties"]["private"]["frontdesk_appointment"] == appointment_id
     ]
     fake.remove_event(PEOPLE["lena-ruiz"], event["id"])
-    channel = next(c for c in fake.channels.values() if c["calendar"] == PEOPLE["lena-ruiz"])
-    retell.http.post(
-        f"{base}/google/notifications",
-        headers={
-            "X-Goog-Channel-ID": channel["id"],
-            "X-Goog-Channel-Token": channel["token"],
-            "X-Goog-Resource-ID": channel["resourceId"],
-            "X-Goog-Resource-State": "exists",
-            "X-Goog-Message-Number": "2",
-        },
-    )
+    assert notify(base, fake, PEOPLE["lena-ruiz"]) == 200
     status = await eventually(
         clean_pool,
         "select status from appointments where id = $1",
