@@ -38,10 +38,18 @@ def edge(body_timeout_seconds: float) -> Callable[[ASGIApp], ASGIApp]:
                 await app(scope, receive, send)
                 return
             headers = scope["headers"]
-            if headers_too_large(headers):
-                await reply(send, 431, "Request headers too large")
-                return
             request_id = _request_id(headers)
+            echoed = (b"x-request-id", request_id.encode())
+
+            async def send_with_id(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    given: Any = message.get("headers", [])
+                    message = {**message, "headers": [*given, echoed]}
+                await send(message)
+
+            if headers_too_large(headers):
+                await reply(send_with_id, 431, "Request headers too large")
+                return
             structlog.contextvars.clear_contextvars()
             structlog.contextvars.bind_contextvars(request_id=request_id, path=scope["path"])
             started = timed_out = False
@@ -54,7 +62,7 @@ def edge(body_timeout_seconds: float) -> Callable[[ASGIApp], ASGIApp]:
                 except TimeoutError:
                     if not started:
                         timed_out = True
-                        await reply(send, 408, "Request body timed out")
+                        await reply(send_with_id, 408, "Request body timed out")
                     return {"type": "http.disconnect"}
 
             async def edge_send(message: Message) -> None:
@@ -63,12 +71,7 @@ def edge(body_timeout_seconds: float) -> Callable[[ASGIApp], ASGIApp]:
                     return  # the client was already told 408; the app's answer goes nowhere
                 if message["type"] == "http.response.start":
                     started = True
-                    given: Any = message.get("headers", [])
-                    message = {
-                        **message,
-                        "headers": [*given, (b"x-request-id", request_id.encode())],
-                    }
-                await send(message)
+                await send_with_id(message)
 
             try:
                 await app(scope, timed_receive, edge_send)

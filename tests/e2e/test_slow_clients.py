@@ -44,7 +44,9 @@ def _stall_mid_body(port: int) -> socket.socket:
 
 def test_five_thousand_headers_are_refused_with_431(impatient_server: str) -> None:
     headers = [(f"x-h{i}", "1") for i in range(5000)]
-    assert httpx.get(f"{impatient_server}/health/live", headers=headers).status_code == 431
+    refused = httpx.get(f"{impatient_server}/health/live", headers=headers)
+    assert refused.status_code == 431
+    assert len(refused.headers["x-request-id"]) == 16  # traceable in the logs like any answer
 
 
 def test_a_twenty_kilobyte_header_is_refused_with_431(impatient_server: str) -> None:
@@ -59,6 +61,7 @@ def test_a_body_that_stalls_is_answered_408_and_the_connection_closed(
     with _stall_mid_body(_port(impatient_server)) as client:
         answer = client.recv(4096)
         assert answer.startswith(b"HTTP/1.1 408"), answer[:80]
+        assert b"x-request-id: " in answer.lower()
         assert client.recv(4096) == b""  # closed by the server
     assert time.monotonic() - began < 5
 
