@@ -43,13 +43,18 @@ def configured_path(env: Mapping[str, str] = os.environ) -> Path:
     return Path(raw).expanduser().resolve() if raw else Settings().business_config
 
 
-def load_business(path: Path) -> Business:
+def read_toml(path: Path) -> dict[str, Any]:
+    """A business file's TOML; a missing or unparsable file is a ConfigError naming it."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: business config not found (set BUSINESS_CONFIG)") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+
+
+def load_business(path: Path) -> Business:
+    data = read_toml(path)
     try:
         return business_from_mapping(data)
     except ConfigError as exc:

@@ -9,7 +9,6 @@ business only, so a call can never be routed to two.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,7 @@ from agent_tools.business import Business
 from agent_tools.errors import ConfigError
 from agent_tools.phones import InvalidPhone, normalise
 from app import config_fields as read
-from app.business_config import business_from_mapping
+from app.business_config import business_from_mapping, read_toml
 
 DEFAULT_CREDENTIALS_ENV = "GOOGLE_CREDENTIALS"
 _ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]{0,127}")
@@ -51,12 +50,7 @@ def load_tenants(path: Path) -> tuple[TenantConfig, ...]:
 
 
 def read_tenant(path: Path, *, id_required: bool) -> TenantConfig:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: business config not found (set BUSINESS_CONFIG)") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    data = read_toml(path)
     try:
         return _tenant(data, path, id_required=id_required)
     except ConfigError as exc:

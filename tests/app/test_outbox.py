@@ -83,6 +83,11 @@ def args(**extra: object) -> TakeMessageArgs:
     )
 
 
+def deliverer_for(records: OperatorRecords, http: httpx.AsyncClient, deps: Deps) -> Deliverer:
+    """An instance's deliverer, serving the one test business."""
+    return Deliverer(records, http, TEXTER, {deps.business.id: deps.business})
+
+
 async def test_a_message_is_kept_with_its_send_and_a_repeat_is_the_same_message(
     deps: Deps, outbox_pool: asyncpg.Pool
 ) -> None:
@@ -118,7 +123,7 @@ async def test_a_webhook_arrives_once_signed_after_the_receiver_fails_first(
     records = OperatorRecords.over_pool(outbox_pool)
     counted = {o: sends_counted("webhook", o) for o in ("sent", "retry")}
     async with httpx.AsyncClient() as http:
-        deliverer = Deliverer(records, http, TEXTER, {deps.business.id: deps.business})
+        deliverer = deliverer_for(records, http, deps)
         assert await deliverer.deliver_due() == 0  # 500: due again within 5 seconds
         due = await outbox_pool.fetchval("select due_at - now() from outbox")
         assert timedelta(0) < due <= timedelta(seconds=FIRST)
@@ -155,8 +160,8 @@ async def test_two_deliverers_on_one_outbox_send_each_event_once(
     records = OperatorRecords.over_pool(outbox_pool)
     async with httpx.AsyncClient() as http:
         one, two = (
-            Deliverer(records, http, TEXTER, {deps.business.id: deps.business}),
-            Deliverer(records, http, TEXTER, {deps.business.id: deps.business}),
+            deliverer_for(records, http, deps),
+            deliverer_for(records, http, deps),
         )
         sent = await asyncio.gather(one.deliver_due(), two.deliver_due())
     assert sum(sent) == 20
@@ -170,9 +175,7 @@ async def test_a_refusal_other_than_408_or_429_is_final(
     fake.statuses = [410]
     await take_message(args(), CALL, desk_deps(deps, outbox_pool, url))
     async with httpx.AsyncClient() as http:
-        await Deliverer(
-            OperatorRecords.over_pool(outbox_pool), http, TEXTER, {deps.business.id: deps.business}
-        ).deliver_due()
+        await deliverer_for(OperatorRecords.over_pool(outbox_pool), http, deps).deliver_due()
     row = await outbox_pool.fetchrow("select failed_at, last_error from outbox")
     assert row["failed_at"] is not None and row["last_error"] == "HTTP 410"
 
@@ -219,7 +222,7 @@ async def test_bookings_moves_and_cancellations_reach_the_webhook_once_each(
     )
     await cancel_appointment(CancelAppointmentArgs(appointment_id=appointment_id), CALL, with_desk)
     async with httpx.AsyncClient() as http:
-        deliverer = Deliverer(records, http, TEXTER, {deps.business.id: deps.business})
+        deliverer = deliverer_for(records, http, deps)
         while await deliverer.deliver_due():
             pass
     events = [json.loads(body) for body in fake.accepted.values()]

@@ -180,6 +180,15 @@ async def test_reminders_are_due_hours_before_move_with_it_and_go_on_cancel(
     assert [t for t in fake.texts if "reminder" in t["Body"]] == []  # withdrawn: never sent
 
 
+async def booked_with_reminder_due(
+    records: OperatorRecords, deps: Deps, pool: asyncpg.Pool, *, hours: list[int]
+) -> None:
+    """A booking at a business that reminds ``hours`` ahead, its reminders made due now."""
+    await records.call("fd_set_reminders", {"p_business": deps.business.id, "p_hours": hours})
+    await book_first(deps)
+    await pool.execute("update outbox set due_at = now() where kind = 'appointment.reminder'")
+
+
 async def test_a_due_reminder_is_texted_once(
     texting: tuple[Deps, OperatorRecords],
     twilio: tuple[FakeTwilio, Settings],
@@ -187,9 +196,7 @@ async def test_a_due_reminder_is_texted_once(
 ) -> None:
     deps, records = texting
     fake, settings = twilio
-    await records.call("fd_set_reminders", {"p_business": deps.business.id, "p_hours": [24]})
-    await book_first(deps)
-    await clean_pool.execute("update outbox set due_at = now() where kind = 'appointment.reminder'")
+    await booked_with_reminder_due(records, deps, clean_pool, hours=[24])
     await deliver_all(records, settings, deps)
     await deliver_all(records, settings, deps)
     reminders = [t["Body"] for t in fake.texts if "reminder" in t["Body"]]
@@ -224,9 +231,7 @@ async def test_a_reminder_due_after_the_start_is_not_sent(
 ) -> None:
     deps, records = texting
     fake, settings = twilio
-    await records.call("fd_set_reminders", {"p_business": deps.business.id, "p_hours": [2]})
-    await book_first(deps)
-    await clean_pool.execute("update outbox set due_at = now() where kind = 'appointment.reminder'")
+    await booked_with_reminder_due(records, deps, clean_pool, hours=[2])
     await deliver_all(  # after the 9 AM (EST) start
         records, settings, deps, at=lambda: datetime(2027, 3, 11, 15, tzinfo=UTC)
     )
