@@ -57,6 +57,7 @@ from app.routes import (
     routed,
     twilio_sms,
 )
+from app.routes.raw_http import MAX_BODY_BYTES
 from app.settings import Settings, SettingsError
 from app.state import AppState
 from app.tenants.config import TenantConfig, load_tenants
@@ -189,7 +190,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> L
         dependencies={"frontdesk": Provide(app_state, sync_to_thread=False)},
         openapi_config=None,  # one document, the public contract: GET /openapi.json (app.openapi)
         debug=False,
-        request_max_body_size=1024 * 1024,
+        request_max_body_size=MAX_BODY_BYTES,
     )
 
 

@@ -1,5 +1,7 @@
-"""Which business a Retell webhook is for, as Litestar dependencies (``tenant: Tenant`` in a
-handler's signature), resolved from the verified payload (app/tenants/registry.py routes it).
+"""Which business a Retell webhook is for, resolved from the verified payload
+(app/tenants/registry.py routes it): for the event routes as Litestar dependencies (``tenant:
+Routed`` in a handler's signature); for the tool calls, which are ASGI handlers for speed
+(app/routes/retell.py), as plain functions of the payload.
 
 A payload no business claims, while several are served, ends in :class:`UnknownBusinessError`:
 answered ``{"ok": false, "error": "unknown_business"}`` with 200 (Retell must not retry it),
@@ -46,19 +48,15 @@ def _fallback(request: Request[Any, Any, Any]) -> Tenant:
     return tenants.route(CallAddress()) or tenants.first
 
 
-async def tool_call_tenant(request: Request[Any, Any, Any]) -> Tenant:
+def tool_call_tenant(request: Request[Any, Any, Any], payload: dict[str, Any]) -> Tenant:
     """``POST /retell/functions``: by ``call.agent_id``, then ``to_number`` (inbound) or
     ``from_number`` (outbound)."""
-    payload = await verified_json(request, repeat_ok=True)
-    if not isinstance(payload, dict):
-        return _fallback(request)
     return _routed(request, CallAddress.of(payload.get("call")))
 
 
-async def args_only_tenant(request: Request[Any, Any, Any]) -> Tenant:
+def args_only_tenant(request: Request[Any, Any, Any]) -> Tenant:
     """``POST /retell/functions/{name}`` ("args only": no call object): by the ``business``
     query parameter the tool's URL carries, else as an unmatched call."""
-    await verified_json(request, repeat_ok=True)
     wanted = request.query_params.get("business")
     tenants = AppState.of(request).tenants
     tenant = tenants.get(wanted) if wanted else tenants.route(CallAddress())
@@ -103,7 +101,5 @@ def unknown_business(request: Request[Any, Any, Any], error: UnknownBusinessErro
     )
 
 
-TOOL_CALL = {"tenant": Provide(tool_call_tenant)}
-ARGS_ONLY = {"tenant": Provide(args_only_tenant)}
 EVENT = {"tenant": Provide(event_tenant)}
 INBOUND = {"tenant": Provide(inbound_tenant)}

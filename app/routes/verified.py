@@ -4,6 +4,7 @@ route and by the dependencies that route a call to its business, app/routes/rout
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import structlog
@@ -21,20 +22,25 @@ log = structlog.get_logger("frontdesk.webhooks")
 _READ = "verified_json"
 
 
-async def verified_json(request: Request[Any, Any, Any], *, repeat_ok: bool = False) -> Any:
-    """The request's JSON, after its Retell signature is checked against the raw bytes. A
-    signature seen before is refused (401) unless ``repeat_ok``: then the caller learns of the
-    repeat through :func:`is_repeat` and decides what it may still get."""
-    if _READ in request.state:  # once per request: a dependency may have read it already
-        return request.state[_READ]
+@dataclass(frozen=True, slots=True)
+class Verified:
+    payload: Any  # the JSON, or the MalformedPayload that says why the body is not
+    repeated: bool  # its signature was seen before (only ever True when the caller allowed it)
+
+
+async def verify(
+    request: Request[Any, Any, Any], body: bytes, signature: str | None, *, repeat_ok: bool
+) -> Verified:
+    """``body``'s JSON, once its Retell signature is checked against the raw bytes. A signature
+    seen before is refused (401) unless ``repeat_ok``: then the answer says it was a repeat and
+    the caller decides what it may still get (app/routes/retell.py)."""
     state = AppState.of(request)
-    body = await request.body()
     key = state.settings.retell_api_key
+    repeated = False
     if key:
-        signature = request.headers.get("x-retell-signature")
         reason = await _refusal(state, body, signature, key)
         if reason == "replayed" and repeat_ok:
-            request.state.signature_repeated = True
+            repeated = True
         elif reason is not None:
             refuse(request, reason)
     state.limiter.admit(request)
@@ -42,12 +48,18 @@ async def verified_json(request: Request[Any, Any, Any], *, repeat_ok: bool = Fa
         payload: Any = read_json(body)
     except MalformedPayload as error:
         payload = error
-    request.state[_READ] = payload
-    return payload
+    return Verified(payload, repeated)
 
 
-def is_repeat(request: Request[Any, Any, Any]) -> bool:
-    return bool(request.state.get("signature_repeated"))
+async def verified_json(request: Request[Any, Any, Any]) -> Any:
+    """The request's verified JSON (:func:`verify`, repeats refused), read once per request: a
+    dependency may have read it already."""
+    if _READ in request.state:
+        return request.state[_READ]
+    signature = request.headers.get("x-retell-signature")
+    verified = await verify(request, await request.body(), signature, repeat_ok=False)
+    request.state[_READ] = verified.payload
+    return verified.payload
 
 
 def refuse(request: Request[Any, Any, Any], reason: str) -> None:
@@ -72,9 +84,10 @@ async def _refusal(state: AppState, body: bytes, signature: str | None, key: str
     return None
 
 
-def malformed(error: MalformedPayload | None = None) -> Response[dict[str, Any]]:
+def malformed_reply(error: MalformedPayload | None = None) -> dict[str, Any]:
     message = str(error) if error else "The request body is not a JSON object."
-    return Response(
-        {"ok": False, "error": "malformed_json", "message": message},
-        status_code=HTTP_400_BAD_REQUEST,
-    )
+    return {"ok": False, "error": "malformed_json", "message": message}
+
+
+def malformed(error: MalformedPayload | None = None) -> Response[dict[str, Any]]:
+    return Response(malformed_reply(error), status_code=HTTP_400_BAD_REQUEST)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import asyncpg
@@ -80,9 +81,27 @@ async def test_operator_endpoints_need_the_key(
     )
 
 
-def test_oversized_bodies_are_refused(live_server: str) -> None:
-    response = httpx.post(f"{live_server}/retell/functions", content=b"x" * (1024 * 1024 + 1))
+@pytest.mark.parametrize("path", ["/retell/functions", "/retell/functions/find_slots"])
+def test_oversized_bodies_are_refused(live_server: str, path: str) -> None:
+    response = httpx.post(f"{live_server}{path}", content=b"x" * (1024 * 1024 + 1))
     assert response.status_code == 413
+
+
+def test_an_oversized_body_without_a_length_is_refused_once_it_passes_the_limit(
+    live_server: str,
+) -> None:
+    def chunks() -> Iterator[bytes]:  # sent chunked: no content-length announces the size
+        for _ in range(17):
+            yield b"x" * (64 * 1024)
+
+    response = httpx.post(f"{live_server}/retell/functions", content=chunks())
+    assert response.status_code == 413
+
+
+def test_the_tool_call_webhook_answers_only_post(live_server: str) -> None:
+    response = httpx.get(f"{live_server}/retell/functions")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
 
 
 def test_readiness_with_redis_down_is_degraded_but_stays_in_rotation(
