@@ -232,6 +232,8 @@ async def _open_database(
         for config in configs:
             business = config.business
             await normalise_stored_phones(connection, business.id, business.country)
+        # The pool resets nothing on release (app/db/appointments.py); a migration might set.
+        await connection.reset()
     kind = "postgres" if settings.database_url else "embedded"
     cache = _span_cache(pool, len(configs))
     return _Database(

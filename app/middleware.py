@@ -9,6 +9,7 @@ one per concern: each costs a closure and a wrapped ``send`` per request, docs/o
 from __future__ import annotations
 
 import asyncio
+import itertools
 import re
 import secrets
 from collections.abc import Callable, Iterable
@@ -21,14 +22,23 @@ from litestar.types import ASGIApp, Message, Receive, ReceiveMessage, Scope, Sen
 from app.limits import headers_too_large, reply
 
 _VALID_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+# A new id is this process's random prefix and a counter: 16 hex digits, unique within the
+# process and, by the prefix, across instances, without a call to the OS's random source per
+# request (secrets.token_hex was 2.4% of a find_slots load's CPU).
+_PREFIX = secrets.token_hex(3)
+_COUNT = itertools.count()
+
+
+def _new_id() -> str:
+    return f"{_PREFIX}{next(_COUNT) & 0xFF_FFFF_FFFF:010x}"
 
 
 def _request_id(headers: Iterable[tuple[bytes, bytes]]) -> str:
     for name, value in headers:
         if name == b"x-request-id":
             given = value.decode("latin-1")
-            return given if _VALID_ID.fullmatch(given) else secrets.token_hex(8)
-    return secrets.token_hex(8)
+            return given if _VALID_ID.fullmatch(given) else _new_id()
+    return _new_id()
 
 
 def edge(body_timeout_seconds: float) -> Callable[[ASGIApp], ASGIApp]:

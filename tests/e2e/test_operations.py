@@ -46,8 +46,15 @@ def test_metrics_count_tool_calls_by_outcome(retell: RetellClient, live_server: 
 def test_every_response_carries_a_request_id(live_server: str) -> None:
     given = httpx.get(f"{live_server}/health/live", headers={"x-request-id": "abc-123"})
     assert given.headers["x-request-id"] == "abc-123"
-    made = httpx.get(f"{live_server}/health/live")
-    assert len(made.headers["x-request-id"]) == 16
+    made = [httpx.get(f"{live_server}/health/live").headers["x-request-id"] for _ in range(3)]
+    assert all(len(made_id) == 16 for made_id in made)
+    assert len(set(made)) == 3  # each request its own
+
+
+def test_an_invalid_request_id_is_replaced_by_a_new_one(live_server: str) -> None:
+    given = httpx.get(f"{live_server}/health/live", headers={"x-request-id": "a b;c"})
+    assert given.headers["x-request-id"] != "a b;c"
+    assert len(given.headers["x-request-id"]) == 16
 
 
 async def test_operator_endpoints_need_the_key(
