@@ -60,6 +60,7 @@ def bare_ladder(seconds: int, connections: int, database_url: str) -> list[Run]:
                 seconds=seconds,
                 connections=connections,
                 env={"BENCH_PATH": path},
+                server_pid=bare.pid,
             )
             for name, path in LADDER
         ]
@@ -120,6 +121,7 @@ def load_world(
                     seconds=options.seconds,
                     connections=options.connections,
                     env={**world.wrk_env, "BENCH_BOOK_EVERY": every},
+                    server_pid=app.pid,
                 )
                 for label, script, every in (
                     ("find_slots", "find.lua", "10"),

@@ -18,7 +18,14 @@ class Run:
     p50_ms: float
     p99_ms: float
     non_2xx: int
+    cpu_us: float = float("nan")  # the server's CPU (user + system) per request answered
     checked: str = ""
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _ms(text: str | None) -> float:
@@ -29,10 +36,18 @@ def _ms(text: str | None) -> float:
 
 
 def wrk(
-    name: str, url: str, script: str, *, seconds: int, connections: int, env: dict[str, str]
+    name: str,
+    url: str,
+    script: str,
+    *,
+    seconds: int,
+    connections: int,
+    env: dict[str, str],
+    server_pid: int,
 ) -> Run:
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
     command += ["--timeout", "10s", "-s", str(HERE / "wrk" / script), url]
+    cpu_before = cpu_seconds(server_pid)
     output = subprocess.run(
         command,
         capture_output=True,
@@ -41,6 +56,8 @@ def wrk(
         timeout=seconds + 30,
         env={**os.environ, **env},
     ).stdout
+    cpu = cpu_seconds(server_pid) - cpu_before
+    answered = re.search(r"(\d+) requests in", output)
     rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
     p50 = re.search(r"50%\s+([\d.]+\w+)", output)
     p99 = re.search(r"99%\s+([\d.]+\w+)", output)
@@ -51,13 +68,18 @@ def wrk(
         _ms(p50[1] if p50 else None),
         _ms(p99[1] if p99 else None),
         int(errors[1]) if errors else 0,
+        cpu / int(answered[1]) * 1e6 if answered and int(answered[1]) else float("nan"),
     )
 
 
 def figures(run: Run, floor: Run) -> str:
+    """One line: throughput and p99 as ratios to ``floor``, and the server's CPU per request
+    (a figure that moves less than throughput when other work shares the machine)."""
     ratio = floor.rate / run.rate if run.rate else float("inf")
     line = (
         f"{run.name:36s} {run.rate:7.0f} req/s (1/{ratio:4.1f})  p50 {run.p50_ms:6.2f} ms  "
-        f"p99 {run.p99_ms:6.2f} ms ({run.p99_ms / floor.p99_ms:4.1f}x)  non-2xx {run.non_2xx}"
+        f"p99 {run.p99_ms:6.2f} ms ({run.p99_ms / floor.p99_ms:4.1f}x)  "
+        f"cpu {run.cpu_us:5.0f} us/req ({run.cpu_us / floor.cpu_us:4.1f}x)  "
+        f"non-2xx {run.non_2xx}"
     )
     return line + (f"  {run.checked}" if run.checked else "")
