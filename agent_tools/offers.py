@@ -89,15 +89,20 @@ def offers(search: Search, starts: list[int]) -> list[SlotOffer]:
 
 def choose_service(business: Business, name: str | None) -> Service:
     """The service named; with none named, the only one. Never a silent guess among several."""
-    names = speech.join_or([s.name for s in business.services])
     if name is None or not name.strip():
         if len(business.services) > 1:
-            raise WhichService(f"We offer {names}. Which one would you like?", field="service")
+            raise WhichService(_we_offer(business), field="service")
         return business.services[0]
     service = business.service(name)
     if service is None:
-        raise UnknownService(f"We offer {names}. Which one would you like?", field="service")
+        raise UnknownService(_we_offer(business), field="service")
     return service
+
+
+def _we_offer(business: Business) -> str:
+    return (
+        f"We offer {speech.join_or([s.name for s in business.services])}. Which one would you like?"
+    )
 
 
 def choose_staff(business: Business, service: Service, words: str | None) -> StaffMember | None:

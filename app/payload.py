@@ -22,7 +22,9 @@ def read_json(body: bytes) -> Any:
         raise MalformedPayload("The request body holds a number too long to read.") from None
     except RecursionError:
         raise MalformedPayload("The request body is nested too deeply.") from None
-    if depth(value) > MAX_DEPTH:
+    # Nesting needs an opening bracket per level: a body with few cannot be too deep, and the
+    # walk is skipped (bytes.count runs in C; the walk was 1.5% of a find_slots call).
+    if body.count(b"{") + body.count(b"[") > MAX_DEPTH and depth(value) > MAX_DEPTH:
         raise MalformedPayload("The request body is nested too deeply.")
     return value
 
