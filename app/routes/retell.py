@@ -18,10 +18,9 @@ from litestar.status_codes import HTTP_200_OK
 from litestar.types import Receive, Scope, Send
 
 from agent_tools.registry import TOOLS
-from app.payload import MalformedPayload
 from app.routes import routed
 from app.routes.raw_http import header, only, read_body, send_json
-from app.routes.verified import Verified, malformed_reply, refuse, verify
+from app.routes.verified import Verified, malformed, malformed_reply, refuse, verify
 from app.state import AppState
 from app.tenants.registry import Tenant
 from app.tool_calls import answer, call_context
@@ -34,7 +33,7 @@ async def tool_call(scope: Scope, receive: Receive, send: Send) -> None:
     request, verified = await _verified(scope, receive)
     payload = verified.payload
     if not isinstance(payload, dict):
-        await send_json(send, 400, malformed_reply(_why(payload)))
+        await send_json(send, 400, malformed_reply(payload))
         return
     tenant = routed.tool_call_tenant(request, payload)
     name = payload.get("name")
@@ -56,7 +55,7 @@ async def tool_call_args_only(
     verified = await verify(request, await request.body(), signature, repeat_ok=True)
     tenant = routed.args_only_tenant(request)
     if not isinstance(verified.payload, dict):
-        return Response(malformed_reply(_why(verified.payload)), status_code=400)
+        return malformed(verified.payload)
     args = verified.payload
     status, reply = await _answer(request, verified, tenant, name=name, args=args, call=None)
     return Response(reply, status_code=status)
@@ -68,10 +67,6 @@ async def _verified(scope: Scope, receive: Receive) -> tuple[Request[Any, Any, A
     body = await read_body(scope, receive)
     signature = header(scope, b"x-retell-signature")
     return request, await verify(request, body, signature, repeat_ok=True)
-
-
-def _why(payload: Any) -> MalformedPayload | None:
-    return payload if isinstance(payload, MalformedPayload) else None
 
 
 async def _answer(

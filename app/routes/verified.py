@@ -84,10 +84,15 @@ async def _refusal(state: AppState, body: bytes, signature: str | None, key: str
     return None
 
 
-def malformed_reply(error: MalformedPayload | None = None) -> dict[str, Any]:
-    message = str(error) if error else "The request body is not a JSON object."
+def malformed_reply(payload: Any = None) -> dict[str, Any]:
+    """The answer to a payload that is not a JSON object: a MalformedPayload's reason, else
+    the plain sentence."""
+    if isinstance(payload, MalformedPayload):
+        message = str(payload)
+    else:
+        message = "The request body is not a JSON object."
     return {"ok": False, "error": "malformed_json", "message": message}
 
 
-def malformed(error: MalformedPayload | None = None) -> Response[dict[str, Any]]:
-    return Response(malformed_reply(error), status_code=HTTP_400_BAD_REQUEST)
+def malformed(payload: Any = None) -> Response[dict[str, Any]]:
+    return Response(malformed_reply(payload), status_code=HTTP_400_BAD_REQUEST)
