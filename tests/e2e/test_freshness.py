@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
 import asyncpg
 import pytest
@@ -49,6 +50,17 @@ def first_slot(client: RetellClient) -> str:
     return str(client.tool("find_slots", WHEN)["slots"][0]["start"])
 
 
+def book_first_slot(client: RetellClient, call_id: str) -> dict[str, Any]:
+    """Search and book the first slot offered, through ``client``; the booking's reply."""
+    found = client.tool("find_slots", WHEN)
+    booked: dict[str, Any] = client.tool(
+        "book_appointment",
+        {"slot_id": found["slots"][0]["slot_id"], "name": "Ada Lovelace"},
+        call=retell_call(call_id),
+    )
+    return booked
+
+
 def offers(client: RetellClient, start: str) -> bool:
     """Whether ``start`` is offered: a search from that very time finds it first."""
     found = client.tool("find_slots", {**WHEN, "when": start[:16]})
@@ -61,12 +73,7 @@ async def test_a_booking_on_one_instance_shows_in_the_next_search_on_the_other(
     a, b = two_instances
     offered_by_b = first_slot(b)  # B now keeps this day's busy time
     assert first_slot(b) == offered_by_b
-    found = a.tool("find_slots", WHEN)
-    booked = a.tool(
-        "book_appointment",
-        {"slot_id": found["slots"][0]["slot_id"], "name": "Ada Lovelace"},
-        call=retell_call("call_fresh"),
-    )
+    booked = book_first_slot(a, "call_fresh")
     assert booked["ok"] and booked["appointment"]["start"] == offered_by_b
     assert first_slot(b) != offered_by_b  # at once, no waiting
     assert first_slot(a) != offered_by_b
@@ -163,11 +170,6 @@ async def test_kept_answers_follow_a_booking_through_the_other_instance(
     _, a, b, _ = two_on_google
     offered = first_slot(b)
     assert first_slot(b) == offered  # kept by B
-    found = a.tool("find_slots", WHEN)
-    booked = a.tool(
-        "book_appointment",
-        {"slot_id": found["slots"][0]["slot_id"], "name": "Ada Lovelace"},
-        call=retell_call("call_fresh_google"),
-    )
+    booked = book_first_slot(a, "call_fresh_google")
     assert booked["ok"] and booked["appointment"]["start"] == offered
     assert first_slot(b) != offered
