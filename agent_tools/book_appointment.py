@@ -26,6 +26,7 @@ from agent_tools.errors import (
     CalendarUnavailable,
     InvalidArguments,
 )
+from agent_tools.last_look import free_spots
 from agent_tools.offers import choose_service, choose_staff, parse_slot_id, refusal
 from agent_tools.ports import (
     Appointment,
@@ -109,14 +110,14 @@ async def book_appointment(
     if phone is None and not args.email:
         raise InvalidArguments("What's the best phone number to reach you at?", field="phone")
     now = deps.clock()
-    search = await open_search(deps, service, now, around=start, named=named)
-    spots = search.spots(start)
+    search = await open_search(deps, service, now, named=named)
+    spots, search = await free_spots(deps, search, start)
     if not spots:
         # A duplicate of this request (the cache down or slow) may have reserved it just now.
         held = await deps.store.by_intent(business.id, key) if key is not None else None
         if held is not None:
             return _reply(await _settled(deps, held), business, now)
-        raise refusal(await open_search(deps, service, now, named=named), start)
+        raise refusal(search, start)
 
     appointment_id = new_appointment_id()
     end = start + service.duration

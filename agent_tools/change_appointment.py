@@ -16,6 +16,7 @@ from agent_tools.arguments import PHONE_HELP, Email, FreeText, Phone, TimeText
 from agent_tools.business import Business, Service
 from agent_tools.calendar_event import calendar_event
 from agent_tools.errors import CalendarUnavailable, InvalidArguments
+from agent_tools.last_look import free_spots
 from agent_tools.offers import choose_staff, parse_slot_id, refusal
 from agent_tools.ownership import not_found, owner_of
 from agent_tools.ports import Appointment, CallContext, Deps, Placement, SlotConflictError
@@ -98,10 +99,10 @@ async def reschedule_appointment(
         return ChangeReply(
             message=f"Your {current.service} is already {speech.on(old.spoken)}.", appointment=old
         )
-    search = await open_search(deps, service, now, around=start, moving=current, named=named)
-    spots = search.spots(start)
+    search = await open_search(deps, service, now, moving=current, named=named)
+    spots, search = await free_spots(deps, search, start, moving=current)
     if not spots:
-        raise refusal(await open_search(deps, service, now, moving=current, named=named), start)
+        raise refusal(search, start)
 
     end = start + service.duration
     blocked = service.blocked(start, end)

@@ -32,6 +32,10 @@ from agent_tools.business import Business, Service
 from agent_tools.ports import Appointment, Deps
 from agent_tools.staff import StaffMember
 from agent_tools.views import with_whom
+from calendar_adapter.protocol import BusyByCalendar
+
+_DAY_SECONDS = 86_400
+_WEEK_SECONDS = 7 * _DAY_SECONDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +87,22 @@ class Search:
             rooms=tuple((unit, []) for unit, _ in self.rooms),
         )
 
+    def with_calendar_busy(self, calendar_busy: BusyByCalendar) -> Search:
+        """The same search with more of the calendars' busy time counted (a live look at a
+        few of them): a calendar's spans go to its person's lane, and the spans of the
+        business's extra busy calendars to everyone's."""
+        everyone = [s for c in self.business.extra_busy_calendars for s in calendar_busy.get(c, [])]
+        lanes = tuple(
+            replace(
+                lane,
+                busy=merge(
+                    [*lane.busy, *calendar_busy.get(lane.member.calendar_id, []), *everyone]
+                ),
+            )
+            for lane in self.lanes
+        )
+        return replace(self, lanes=lanes)
+
     def _lane_starts(
         self,
         lane: Lane,
@@ -125,7 +145,8 @@ class Search:
             return merged
         return (s for s in merged if self._room_unit_free(s) is not None)
 
-    def _blocked(self, start: int) -> tuple[int, int]:
+    def blocked(self, start: int) -> tuple[int, int]:
+        """The span an appointment of this service starting at ``start`` keeps busy."""
         service = self.service
         end = start + int(service.duration.total_seconds())
         return (
@@ -134,7 +155,7 @@ class Search:
         )
 
     def _room_unit_free(self, start: int) -> str | None:
-        low, high = self._blocked(start)
+        low, high = self.blocked(start)
         return next((unit for unit, busy in self.rooms if not overlaps(busy, low, high)), None)
 
     def spots(self, start: datetime) -> list[Spot]:
@@ -148,7 +169,7 @@ class Search:
         ]
         if not self.rooms:
             return [Spot(member, None) for member in members]
-        low, high = self._blocked(at)
+        low, high = self.blocked(at)
         units = [unit for unit, busy in self.rooms if not overlaps(busy, low, high)]
         return [Spot(member, unit) for member in members for unit in units]
 
@@ -169,12 +190,26 @@ class Search:
     def nearest(self, around: int, limit: int = 3) -> list[int]:
         """Open times nearest ``around``: the latest one before it (if any), then the next ones
         after it, spread over the coming days."""
-        before: int | None = None
-        for start in self.starts(self.not_before, around):
-            before = start
+        before = self.latest_before(around)
         wanted_after = limit - (1 if before is not None else 0)
         after = spread(self.starts(around, self.horizon), wanted_after, self.business.timezone)
         return ([before] if before is not None else []) + after
+
+    def latest_before(self, around: int) -> int | None:
+        """The last open start before ``around``: the day before it is looked at first, then
+        the week, then back to the earliest allowed, so a full diary is not walked from today."""
+        high = around
+        for reach in (_DAY_SECONDS, _WEEK_SECONDS, None):
+            low = self.not_before if reach is None else max(self.not_before, around - reach)
+            if low >= high:
+                return None
+            last = None
+            for last in self.starts(low, high):  # noqa: B007 - the loop keeps the last one
+                pass
+            if last is not None:
+                return last
+            high = low
+        return None
 
 
 def _unique(starts: Iterable[int]) -> Iterator[int]:
@@ -190,15 +225,14 @@ async def open_search(
     service: Service,
     now: datetime,
     *,
-    around: datetime | None = None,
     moving: Appointment | None = None,
     named: StaffMember | None = None,
     slack: timedelta = timedelta(0),
 ) -> Search:
-    """Load busy time from the calendars and our own appointments, concurrently, in one
-    request each however many people: up to the horizon (so alternatives cost nothing more),
-    or only the day either side of ``around`` when a single start is to be checked. The
-    people are ``named``, else everyone who does the service. The time of an appointment
+    """Load busy time from the calendars (their mirror) and our own appointments,
+    concurrently, in one request each however many people, up to the horizon (so alternatives
+    cost nothing more; agent_tools/last_look.py asks the calendars themselves before a booking).
+    The people are ``named``, else everyone who does the service. The time of an appointment
     being ``moving`` does not count as busy."""
     business = deps.business
     members = [named] if named is not None else [m for m in business.team if m.does(service)]
@@ -206,8 +240,6 @@ async def open_search(
     units = room.units if room is not None else ()
     start = now - service.duration - service.buffer_after
     end = now + timedelta(days=business.rules.max_days_ahead + 1)
-    if around is not None:
-        start, end = max(start, around - timedelta(days=1)), around + timedelta(days=1)
     calendars = [m.calendar_id for m in members]
     except_id = moving.appointment_id if moving else None
     calendar_busy, ours, full_days = await asyncio.gather(
@@ -215,16 +247,11 @@ async def open_search(
             list(dict.fromkeys([*calendars, *business.extra_busy_calendars])),
             start,
             end,
-            live=around is not None,
         ),
         deps.store.occupancy(business.id, calendars, units, start, end, except_id=except_id),
         _full_days(deps, members, start, end, except_id),
     )
-    if moving is not None and moving.calendar_id in calendar_busy:  # its own calendar event
-        own = without(
-            calendar_busy[moving.calendar_id], utc_seconds(moving.start), utc_seconds(moving.end)
-        )
-        calendar_busy = {**calendar_busy, moving.calendar_id: own}  # (the ports' maps are shared)
+    calendar_busy = without_own_event(calendar_busy, moving)
     everyone = [span for c in business.extra_busy_calendars for span in calendar_busy.get(c, [])]
     lanes = tuple(
         Lane(
@@ -242,6 +269,16 @@ async def open_search(
     )
     rooms = tuple((unit, merge(ours.rooms.get(unit, []))) for unit in units)
     return Search(business, service, now, lanes, named=named, rooms=rooms, slack=slack)
+
+
+def without_own_event(calendar_busy: BusyByCalendar, moving: Appointment | None) -> BusyByCalendar:
+    """The calendars' busy time without the event of the appointment being moved."""
+    if moving is None or moving.calendar_id not in calendar_busy:
+        return calendar_busy
+    own = without(
+        calendar_busy[moving.calendar_id], utc_seconds(moving.start), utc_seconds(moving.end)
+    )
+    return {**calendar_busy, moving.calendar_id: own}  # (the ports' maps are shared: no edit)
 
 
 async def _full_days(

@@ -3,6 +3,7 @@ time: whatever "anyone" offers, somebody qualified (and a room unit) can take.""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from hypothesis import HealthCheck, given, settings
@@ -79,3 +80,30 @@ def test_a_room_busy_at_the_time_hides_it_though_people_are_free() -> None:
     assert DAY + hour not in offered  # 10:00 would run into 11:00
     assert DAY + 2 * hour not in offered
     assert DAY + 3 * hour in offered
+
+
+def _last(starts: Iterable[int]) -> int | None:
+    last = None
+    for last in starts:  # noqa: B007 - the loop keeps the last one
+        pass
+    return last
+
+
+long_busy = st.lists(
+    st.tuples(st.integers(0, 28 * 86400), st.integers(3600, 20 * 86400)).map(
+        lambda s: (DAY + s[0], DAY + s[0] + s[1])
+    ),
+    max_size=4,
+)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(long_busy, st.integers(-86400, 35 * 86400))
+def test_the_latest_time_before_another_is_found_however_far_back_it_lies(
+    busy: list[tuple[int, int]], offset: int
+) -> None:
+    checkup = CLINIC.service("Checkup")
+    assert checkup is not None
+    found = Search(CLINIC, checkup, NOW, (Lane(CLINIC.staff[2], merge(busy)),))
+    around = DAY + offset
+    assert found.latest_before(around) == _last(found.starts(found.not_before, around))

@@ -90,6 +90,7 @@ class FakeGoogle:
     latency: dict[str, float] = field(default_factory=dict)
     violations: list[str] = field(default_factory=list)
     requests: list[tuple[str, str]] = field(default_factory=list)
+    free_busy_windows: list[tuple[datetime, datetime]] = field(default_factory=list)
     page_size: int = 2
     oldest_valid_token: int = 0
     _clock: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -160,6 +161,7 @@ class FakeGoogle:
                 _instant({"dateTime": body["timeMin"]}),
                 _instant({"dateTime": body["timeMax"]}),
             )
+            fake.free_busy_windows.append((low, high))
             if high <= low:
                 return _error(400, "timeRangeEmpty", "The specified time range is empty.")
             if len(body["items"]) > FREEBUSY_CALENDARS_MAX:  # calendarExpansionMax

@@ -1,0 +1,118 @@
+"""The last look before a booking or a move (agent_tools/last_look.py): searches read the
+calendar mirror; a booking asks Google itself, over the days around the start, and only when
+the mirror says the time is free. Google here is the stand-in on loopback."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import asyncpg
+import pytest
+
+from agent_tools.availability import utc_seconds
+from agent_tools.book_appointment import BookAppointmentArgs, book_appointment
+from agent_tools.business import Business
+from agent_tools.change_appointment import RescheduleAppointmentArgs, reschedule_appointment
+from agent_tools.errors import SlotTaken
+from agent_tools.ports import CallContext, Deps
+from app.db.appointments import PostgresAppointmentStore
+from calendar_adapter.google import GoogleCalendar
+from calendar_adapter.protocol import BusyByCalendar
+from tests.conftest import NOW
+from tests.fakes.google_calendar import FakeGoogle
+
+CALL = CallContext(call_id="call_look", from_number="+15551230000")
+NEW_YORK = ZoneInfo("America/New_York")
+TEN = datetime(2027, 3, 11, 10, 0, tzinfo=NEW_YORK)
+
+
+class Mirror:
+    """What sync last wrote, whatever Google holds since (a scriptable port)."""
+
+    def __init__(self, spans: BusyByCalendar | None = None) -> None:
+        self.spans = spans or {}
+
+    async def busy(
+        self, calendar_ids: Sequence[str], start: datetime, end: datetime
+    ) -> BusyByCalendar | None:
+        low, high = utc_seconds(start), utc_seconds(end)
+        return {
+            c: [s for s in self.spans.get(c, []) if s[0] < high and s[1] > low]
+            for c in calendar_ids
+        }
+
+
+@pytest.fixture
+def deps(
+    clinic: Business, google: GoogleCalendar, fake_google: FakeGoogle, clean_pool: asyncpg.Pool
+) -> Deps:
+    for member in clinic.staff:
+        fake_google.events[member.calendar_id] = {}
+    google.mirror = Mirror()
+    return Deps(clinic, google, PostgresAppointmentStore(clean_pool), clock=lambda: NOW)
+
+
+def staff_edit(fake: FakeGoogle, start: datetime, minutes: int) -> None:
+    fake.put_event(
+        "maya@clinic.test",
+        {
+            "id": "staffedit1",
+            "start": {"dateTime": start.isoformat()},
+            "end": {"dateTime": (start + timedelta(minutes=minutes)).isoformat()},
+        },
+    )
+
+
+def maya_at(start: datetime) -> BookAppointmentArgs:
+    return BookAppointmentArgs(
+        name="Ada Lovelace", service="Checkup", staff="Maya", start=start.isoformat()[:16]
+    )
+
+
+async def test_a_staff_edit_not_yet_in_the_mirror_still_stops_the_booking(
+    deps: Deps, fake_google: FakeGoogle, clean_pool: asyncpg.Pool
+) -> None:
+    staff_edit(fake_google, TEN, 60)  # in Google; sync has not brought it yet
+    with pytest.raises(SlotTaken) as refused:
+        await book_appointment(maya_at(TEN), CALL, deps)
+    offered = [a["start"] for a in refused.value.details["alternatives"]]
+    assert offered and not any(o.startswith("2027-03-11T10:") for o in offered)
+    assert await clean_pool.fetchval("select count(*) from appointments") == 0
+    assert list(fake_google.events["maya@clinic.test"]) == ["staffedit1"]
+
+
+async def test_a_time_the_mirror_shows_taken_is_refused_without_asking_google(
+    deps: Deps, google: GoogleCalendar, fake_google: FakeGoogle
+) -> None:
+    ten = utc_seconds(TEN)
+    google.mirror = Mirror({"maya@clinic.test": [(ten, ten + 3600)]})
+    with pytest.raises(SlotTaken):
+        await book_appointment(maya_at(TEN), CALL, deps)
+    assert fake_google.free_busy_windows == []
+
+
+async def test_a_free_time_is_confirmed_with_one_look_at_the_days_around_it(
+    deps: Deps, fake_google: FakeGoogle
+) -> None:
+    reply = await book_appointment(maya_at(TEN), CALL, deps)
+    assert reply.appointment.start == TEN.isoformat()
+    day = timedelta(days=1)
+    assert fake_google.free_busy_windows == [(TEN - day, TEN + timedelta(minutes=30) + day)]
+
+
+async def test_a_move_overlapping_its_own_event_is_not_blocked_by_that_event(
+    deps: Deps, fake_google: FakeGoogle
+) -> None:
+    booked = await book_appointment(maya_at(TEN), CALL, deps)
+    later = TEN + timedelta(minutes=15)
+    moved = await reschedule_appointment(
+        RescheduleAppointmentArgs(
+            appointment_id=booked.appointment.appointment_id, start=later.isoformat()[:16]
+        ),
+        CALL,
+        deps,
+    )
+    assert moved.appointment.start == later.isoformat()
+    assert len(fake_google.free_busy_windows) == 2  # the booking's look and the move's
