@@ -99,24 +99,21 @@ async def book_appointment(
     business = deps.business
     service, start, named = _requested(args, call, deps)
     key = intent_key(business.id, call.call_id, service, start)
-    if key is not None:
-        # The same call asking again for the slot it already holds: that booking is the answer,
-        # before any check that its own reservation would fail.
-        held = await deps.store.by_intent(business.id, key)
-        if held is not None:
-            return _reply(await _settled(deps, held), business, deps.clock())
+    # The same call asking again for the slot it already holds gets that booking, before any
+    # check its own reservation would fail (Postgres answers a reservation of a held intent
+    # with the one it holds, so only a refusal needs to ask).
+    now = deps.clock()
     caller = call.from_number  # E.164, like args.phone: both read where they enter
     phone = args.phone or caller
     if phone is None and not args.email:
+        if held := await _held(deps, key, now):
+            return held
         raise InvalidArguments("What's the best phone number to reach you at?", field="phone")
-    now = deps.clock()
     search = await open_search(deps, service, now, named=named)
     spots, search = await free_spots(deps, search, start)
     if not spots:
-        # A duplicate of this request (the cache down or slow) may have reserved it just now.
-        held = await deps.store.by_intent(business.id, key) if key is not None else None
-        if held is not None:
-            return _reply(await _settled(deps, held), business, now)
+        if held := await _held(deps, key, now):  # by this call, or a duplicate just now
+            return held
         raise refusal(search, start)
 
     appointment_id = new_appointment_id()
@@ -157,6 +154,13 @@ async def book_appointment(
     else:
         appointment = await _write_to_calendar(deps, reservation.appointment)
     return _reply(appointment, business, now)
+
+
+async def _held(deps: Deps, key: str | None, now: datetime) -> BookAppointmentReply | None:
+    """The reply for the booking this call already holds for the same service and start,
+    once it has settled; None when it holds none."""
+    held = await deps.store.by_intent(deps.business.id, key) if key is not None else None
+    return None if held is None else _reply(await _settled(deps, held), deps.business, now)
 
 
 async def _reserve_first_free(deps: Deps, booking: Booking, spots: list[Spot]) -> Reservation:
