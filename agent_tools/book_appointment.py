@@ -20,6 +20,7 @@ from agent_tools import speech
 from agent_tools.appointment_ids import calendar_event_id, intent_key, new_appointment_id
 from agent_tools.arguments import PHONE_HELP, Email, FreeText, Phone, TimeText
 from agent_tools.business import BookingRules, Business, Service
+from agent_tools.busy import open_search
 from agent_tools.calendar_event import calendar_event
 from agent_tools.errors import (
     BookingLimit,
@@ -37,7 +38,7 @@ from agent_tools.ports import (
     Reservation,
     SlotConflictError,
 )
-from agent_tools.search import Spot, open_search
+from agent_tools.search import Spot
 from agent_tools.staff import StaffMember
 from agent_tools.staffing import fairest_spots
 from agent_tools.views import AppointmentOut, appointment_out

@@ -14,13 +14,14 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from agent_tools import speech
 from agent_tools.arguments import PHONE_HELP, Email, FreeText, Phone, TimeText
 from agent_tools.business import Business, Service
+from agent_tools.busy import open_search
 from agent_tools.calendar_event import calendar_event
 from agent_tools.errors import CalendarUnavailable, InvalidArguments
 from agent_tools.last_look import free_spots
 from agent_tools.offers import choose_staff, parse_slot_id, refusal
 from agent_tools.ownership import not_found, owner_of
 from agent_tools.ports import Appointment, CallContext, Deps, Placement, SlotConflictError
-from agent_tools.search import Spot, open_search
+from agent_tools.search import Spot
 from agent_tools.staff import StaffMember, says_anyone
 from agent_tools.staffing import fairest_spots
 from agent_tools.views import AppointmentOut, appointment_out

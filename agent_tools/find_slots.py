@@ -13,11 +13,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from agent_tools.arguments import TimeText
 from agent_tools.availability import spread, utc_seconds
 from agent_tools.business import Business, Service
+from agent_tools.busy import open_search
 from agent_tools.errors import NoAvailability, TooFarAhead, TooSoon
 from agent_tools.minute import Minute
 from agent_tools.offers import SlotOffer, choose_service, choose_staff, offers
 from agent_tools.ports import CallContext, Deps
-from agent_tools.search import Search, open_search
+from agent_tools.search import Search
 from agent_tools.staff import StaffMember
 from agent_tools.views import StaffOut, staff_out
 from agent_tools.when import Window, resolve_when

@@ -14,8 +14,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from agent_tools.availability import to_datetime, utc_seconds
+from agent_tools.busy import without_own_event
 from agent_tools.ports import Appointment, Deps
-from agent_tools.search import Search, Spot, without_own_event
+from agent_tools.search import Search, Spot
 
 _DAY = timedelta(days=1)
 

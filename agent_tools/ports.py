@@ -254,8 +254,9 @@ T = TypeVar("T")
 
 
 class Memo(Protocol):
-    """Answers kept while what they were computed from is unchanged. ``key`` must name every
-    input of ``compute`` but the business's data (which the memo itself watches)."""
+    """Answers kept while what they were computed from is unchanged, for seconds at most
+    (never as long as a day: agent_tools/busy.py relies on it). ``key`` must name every input
+    of ``compute`` but the business's data (which the memo itself watches)."""
 
     async def recall(self, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T: ...
 

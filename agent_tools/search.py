@@ -8,7 +8,6 @@ searched lazily and merged, so "anyone" across 8 people costs little more than o
 
 from __future__ import annotations
 
-import asyncio
 import heapq
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -26,10 +25,8 @@ from agent_tools.availability import (
     spread,
     to_datetime,
     utc_seconds,
-    without,
 )
 from agent_tools.business import Business, Service
-from agent_tools.ports import Appointment, Deps
 from agent_tools.staff import StaffMember
 from agent_tools.views import with_whom
 from calendar_adapter.protocol import BusyByCalendar
@@ -218,99 +215,3 @@ def _unique(starts: Iterable[int]) -> Iterator[int]:
         if start != last:
             yield start
             last = start
-
-
-async def open_search(
-    deps: Deps,
-    service: Service,
-    now: datetime,
-    *,
-    moving: Appointment | None = None,
-    named: StaffMember | None = None,
-    slack: timedelta = timedelta(0),
-) -> Search:
-    """Load busy time from the calendars (their mirror) and our own appointments,
-    concurrently, in one request each however many people, up to the horizon (so alternatives
-    cost nothing more; agent_tools/last_look.py asks the calendars themselves before a booking).
-    The people are ``named``, else everyone who does the service. The time of an appointment
-    being ``moving`` does not count as busy."""
-    business = deps.business
-    members = [named] if named is not None else [m for m in business.team if m.does(service)]
-    room = business.room_for(service)
-    units = room.units if room is not None else ()
-    start = now - service.duration - service.buffer_after
-    end = now + timedelta(days=business.rules.max_days_ahead + 1)
-    calendars = [m.calendar_id for m in members]
-    except_id = moving.appointment_id if moving else None
-    calendar_busy, ours, full_days = await asyncio.gather(
-        deps.calendar.busy(
-            list(dict.fromkeys([*calendars, *business.extra_busy_calendars])),
-            start,
-            end,
-        ),
-        deps.store.occupancy(business.id, calendars, units, start, end, except_id=except_id),
-        _full_days(deps, members, start, end, except_id),
-    )
-    calendar_busy = without_own_event(calendar_busy, moving)
-    everyone = [span for c in business.extra_busy_calendars for span in calendar_busy.get(c, [])]
-    lanes = tuple(
-        Lane(
-            member,
-            merge(
-                [
-                    *calendar_busy.get(member.calendar_id, []),
-                    *ours.calendars.get(member.calendar_id, []),
-                    *everyone,
-                ]
-            ),
-            full_days.get(member.calendar_id, frozenset()),
-        )
-        for member in members
-    )
-    rooms = tuple((unit, merge(ours.rooms.get(unit, []))) for unit in units)
-    return Search(business, service, now, lanes, named=named, rooms=rooms, slack=slack)
-
-
-def without_own_event(calendar_busy: BusyByCalendar, moving: Appointment | None) -> BusyByCalendar:
-    """The calendars' busy time without the event of the appointment being moved."""
-    if moving is None or moving.calendar_id not in calendar_busy:
-        return calendar_busy
-    own = without(
-        calendar_busy[moving.calendar_id], utc_seconds(moving.start), utc_seconds(moving.end)
-    )
-    return {**calendar_busy, moving.calendar_id: own}  # (the ports' maps are shared: no edit)
-
-
-async def _full_days(
-    deps: Deps, members: list[StaffMember], start: datetime, end: datetime, except_id: str | None
-) -> dict[str, frozenset[date]]:
-    """Per calendar, the local dates at a cap: the business's (all its calendars together)
-    or the person's own."""
-    business = deps.business
-    cap = business.rules.max_per_day
-    if cap is None and all(m.max_per_day is None for m in members):
-        return {}
-    counts = await deps.store.count_by_day(
-        business.id,
-        business.booking_calendar_ids,
-        start,
-        end,
-        business.timezone.key,
-        except_id=except_id,
-    )
-    totals: dict[date, int] = {}
-    for by_day in counts.values():
-        for day, n in by_day.items():
-            totals[day] = totals.get(day, 0) + n
-    business_full = {day for day, n in totals.items() if cap is not None and n >= cap}
-    return {
-        m.calendar_id: frozenset(
-            business_full
-            | {
-                day
-                for day, n in counts.get(m.calendar_id, {}).items()
-                if m.max_per_day is not None and n >= m.max_per_day
-            }
-        )
-        for m in members
-    }

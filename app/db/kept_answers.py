@@ -23,13 +23,13 @@ from typing import Any, TypeVar, cast
 
 from app import metrics
 from app.db.span_cache import TTL_SECONDS
-from app.db.versions import Version, current, watching
+from app.db.versions import Version, current, read_kept, watching
 
 T = TypeVar("T")
 
 _HITS = metrics.KEPT_ANSWERS.labels("hit")
 _MISSES = metrics.KEPT_ANSWERS.labels("miss")
-_OWN = object()  # a shared answer that is not to be shared: each waiter computes its own
+_OWN = object()  # an answer that is not to be shared: each waiter computes its own
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,21 +62,23 @@ class KeptAnswers:
         version = await current(self._version, self._business)
         kept = self._kept.get(key)
         if kept is not None and kept.version == version and kept.expires > time.monotonic():
-            self._hit()
-            return cast(T, kept.answer)
+            return cast(T, self._hit(kept))
         flight = self._flights.get((key, version))
         if flight is not None:  # the same question at the same version, being answered now
             shared = await asyncio.shield(flight)
             if shared is not _OWN:
-                self._hit()
-                return cast(T, shared)
+                return cast(T, self._hit(shared))
         self.misses += 1
         _MISSES.inc()
         return await self._answer(key, version, compute)
 
-    def _hit(self) -> None:
+    def _hit(self, kept: _Kept) -> Any:
+        """A kept answer; what the caller computes from it expires no later than it does (a
+        search keeps its busy time here, and its answer too)."""
         self.hits += 1
         _HITS.inc()
+        read_kept(kept.expires)
+        return kept.answer
 
     async def _answer(self, key: Hashable, version: int, compute: Callable[[], Awaitable[T]]) -> T:
         flight: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
@@ -92,8 +94,7 @@ class KeptAnswers:
                     self._kept.clear()
                 # No longer than what it was computed from is kept (the mirror's freshness).
                 expires = min(time.monotonic() + self._ttl, seen.expires)
-                self._kept[key] = _Kept(version, expires, answer)
-                shared = answer
+                shared = self._kept[key] = _Kept(version, expires, answer)
             return answer
         finally:
             del self._flights[(key, version)]

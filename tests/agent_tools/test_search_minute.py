@@ -36,6 +36,12 @@ class CountingMemo:
         return answer
 
 
+def kind(key: Hashable) -> Any:
+    """What a memo key is for: its first part."""
+    assert isinstance(key, tuple)
+    return key[0]
+
+
 def at(deps: Deps, instant: datetime, memo: CountingMemo | None = None) -> Deps:
     return replace(deps, clock=lambda: instant, memo=memo or deps.memo)
 
@@ -83,9 +89,11 @@ async def test_searches_in_one_minute_share_one_answer(deps: Deps) -> None:
     first = await find_slots(args, CALL, at(deps, NOW + timedelta(seconds=5), memo))
     again = await find_slots(args, CALL, at(deps, NOW + timedelta(seconds=50), memo))
     assert again == first
-    assert len(memo.computed) == 2  # the words read once, the search answered once
+    # The words read once, the busy time loaded once, the search answered once.
+    assert [kind(key) for key in memo.computed] == ["when", "find_slots", "busy"]
     await find_slots(args, CALL, at(deps, NOW + timedelta(seconds=65), memo))
-    assert len(memo.computed) == 4  # the next minute is a new question
+    # The next minute is a new question, answered from the busy time while it is kept.
+    assert [kind(key) for key in memo.computed][3:] == ["when", "find_slots"]
 
 
 async def test_with_nothing_kept_a_booking_shows_in_the_next_search_of_the_same_minute(

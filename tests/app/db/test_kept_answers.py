@@ -157,3 +157,23 @@ async def test_an_answer_expires_no_later_than_the_kept_busy_time_it_was_compute
     await memo.recall("q", search)
     await memo.recall("q", search)
     assert runs == 2
+
+
+async def test_an_answer_computed_from_a_kept_busy_time_lives_no_longer_than_it() -> None:
+    """A search keeps its busy time in the memo, and its answer too: the answer must not
+    outlive the busy time it was computed from."""
+    versions = Versions()
+    busy = kept(versions, ttl=0.05)
+    answers = kept(versions, ttl=60.0)
+    runs = 0
+
+    async def search() -> str:
+        nonlocal runs
+        runs += 1
+        return await busy.recall("busy", Search())
+
+    await busy.recall("busy", Search())  # kept first, by another search
+    await answers.recall("q", search)
+    await asyncio.sleep(0.1)  # the busy time has expired; the answer would live on
+    await answers.recall("q", search)
+    assert runs == 2
