@@ -37,5 +37,15 @@ async def free_spots(
     live = await deps.calendar.busy(
         asked, to_datetime(low, zone) - _DAY, to_datetime(high, zone) + _DAY, live=True
     )
-    seen = search.with_calendar_busy(without_own_event(live, moving))
-    return seen.spots(start), seen
+    live = without_own_event(live, moving)
+    everyone = [span for c in search.business.extra_busy_calendars for span in live.get(c, [])]
+    free = [
+        spot
+        for spot in spots
+        if not any(
+            s < high and e > low for s, e in [*live.get(spot.member.calendar_id, []), *everyone]
+        )
+    ]
+    # Alternatives are offered only when nobody is free: only then is the search redone with
+    # what the calendars said.
+    return free, search if free else search.with_calendar_busy(live)

@@ -54,9 +54,11 @@ def deps(
     return Deps(clinic, google, PostgresAppointmentStore(clean_pool), clock=lambda: NOW)
 
 
-def staff_edit(fake: FakeGoogle, start: datetime, minutes: int) -> None:
+def staff_edit(
+    fake: FakeGoogle, start: datetime, minutes: int, calendar: str = "maya@clinic.test"
+) -> None:
     fake.put_event(
-        "maya@clinic.test",
+        calendar,
         {
             "id": "staffedit1",
             "start": {"dateTime": start.isoformat()},
@@ -116,3 +118,22 @@ async def test_a_move_overlapping_its_own_event_is_not_blocked_by_that_event(
     )
     assert moved.appointment.start == later.isoformat()
     assert len(fake_google.free_busy_windows) == 2  # the booking's look and the move's
+
+
+async def test_anyone_is_booked_with_whoever_the_calendars_still_show_free(
+    deps: Deps, fake_google: FakeGoogle
+) -> None:
+    lena_busier = BookAppointmentArgs(
+        name="Bo Lindqvist", service="Checkup", staff="Lena", start="2027-03-12T14:00"
+    )
+    await book_appointment(lena_busier, CallContext("call_other", "+15551239876"), deps)
+    # Fairness would now pick Maya or Sam; Google says both are taken since the last sync.
+    staff_edit(fake_google, TEN, 60, "maya@clinic.test")
+    staff_edit(fake_google, TEN - timedelta(minutes=15), 30, "sam@clinic.test")
+    reply = await book_appointment(
+        BookAppointmentArgs(name="Ada Lovelace", service="Checkup", start="2027-03-11T10:00"),
+        CALL,
+        deps,
+    )
+    assert reply.appointment.staff is not None and reply.appointment.staff.name == "Lena Ruiz"
+    assert len(fake_google.events["lena@clinic.test"]) == 2
