@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from calendar_adapter.google import GoogleCalendar, SyncTokenExpiredError
+from calendar_adapter.google import CONCURRENT_REQUESTS, GoogleCalendar, SyncTokenExpiredError
 from calendar_adapter.protocol import CalendarUnavailableError, NewEvent
 from tests.fakes.google_calendar import FakeGoogle
 
@@ -86,6 +87,17 @@ async def test_a_slow_calendar_is_unavailable_at_the_deadline(
     with pytest.raises(CalendarUnavailableError):
         await google.busy([CAL], NINE, NINE + timedelta(days=1))
     assert datetime.now(UTC) - began < timedelta(seconds=3)
+
+
+async def test_at_most_ten_requests_go_to_google_at_once_and_the_rest_wait_their_turn(
+    google: GoogleCalendar, fake_google: FakeGoogle
+) -> None:
+    fake_google.events[CAL] = {}
+    fake_google.latency["freeBusy"] = 0.05
+    asked = [google.busy([CAL], NINE, NINE + timedelta(hours=h)) for h in range(1, 26)]
+    answers = await asyncio.gather(*asked)
+    assert len(answers) == 25 and all(a == {CAL: []} for a in answers)
+    assert fake_google.most_in_flight == CONCURRENT_REQUESTS == 10
 
 
 async def test_permanent_errors_are_not_retried(

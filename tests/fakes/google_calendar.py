@@ -91,6 +91,8 @@ class FakeGoogle:
     violations: list[str] = field(default_factory=list)
     requests: list[tuple[str, str]] = field(default_factory=list)
     free_busy_windows: list[tuple[datetime, datetime]] = field(default_factory=list)
+    in_flight: int = 0
+    most_in_flight: int = 0  # the most requests answered at once
     page_size: int = 2
     oldest_valid_token: int = 0
     _clock: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -122,7 +124,12 @@ class FakeGoogle:
         async def gate(request: Request[Any, Any, Any], route: str) -> Response[Any] | None:
             fake.requests.append((route, str(request.url)))
             if route in fake.latency:
-                await asyncio.sleep(fake.latency[route])
+                fake.in_flight += 1
+                fake.most_in_flight = max(fake.most_in_flight, fake.in_flight)
+                try:
+                    await asyncio.sleep(fake.latency[route])
+                finally:
+                    fake.in_flight -= 1
             if route != "token":
                 auth = request.headers.get("authorization", "")
                 if auth.removeprefix("Bearer ") not in fake.tokens:
