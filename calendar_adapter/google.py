@@ -1,10 +1,12 @@
 """Google Calendar v3, behind the Calendar protocol.
 
 Requests are built by google-api-python-client from its bundled discovery document (so they are
-the official shapes) and sent with an async HTTP client, so no thread blocks the event loop on
-the network. Transient failures (429, rate-limit 403s, 5xx, connection errors) are retried with
-jittered exponential backoff inside an overall deadline that fits a live call; past it the
-caller hears ``calendar_unavailable`` instead of silence.
+the official shapes) and sent with aiohttp, so no thread blocks the event loop on the network.
+aiohttp rather than httpx: under concurrent requests httpx 0.28 / httpcore 1.0 spent about 1 ms
+of CPU a request on its pool's bookkeeping, aiohttp about 0.1 ms (docs/operations.md).
+Transient failures (429, rate-limit 403s, 5xx, connection errors) are retried with jittered
+exponential backoff inside an overall deadline that fits a live call; past it the caller hears
+``calendar_unavailable`` instead of silence.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, Protocol
 
+import aiohttp
 import httplib2
-import httpx
 import structlog
 from google.auth.credentials import Credentials
 from google.auth.exceptions import GoogleAuthError
@@ -41,11 +43,8 @@ APPOINTMENT_TAG = "frontdesk_appointment"
 _RATE_LIMIT_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
 _FREEBUSY_CHUNK = timedelta(days=85)  # Google refuses ranges much over 90 days
 _FREEBUSY_CALENDARS = 50  # and more calendars than calendarExpansionMax (50) in one query
-# Requests to Google at once, per business. httpcore checks every pooled connection (a select()
-# each) whenever a request starts or ends, and every waiting request against every connection,
-# so a pool grown to the load's concurrency made each request dearer (12% of a booking's CPU
-# at 32 concurrent bookings of 8 staff). Google allows 600 requests a minute per user; ten at
-# 100 ms each carry 100 a second. The rest wait here, within their deadline, not in the pool.
+# Requests to Google at once, per business: the rest wait for a connection within their
+# deadline. Google allows 600 requests a minute per user; ten at 100 ms each carry 100 a second.
 CONCURRENT_REQUESTS = 10
 
 
@@ -103,7 +102,6 @@ class GoogleCalendar:
         credentials: Credentials,
         *,
         base_url: str = "https://www.googleapis.com/",
-        http: httpx.AsyncClient | None = None,
         deadline_seconds: float = 4.0,
         attempts: int = 4,
         mirror: BusyMirror | None = None,
@@ -123,13 +121,7 @@ class GoogleCalendar:
         self._events = service.events()
         self._channels = service.channels()
         self._freebusy = service.freebusy()
-        self._http = http or httpx.AsyncClient(
-            timeout=deadline_seconds,
-            limits=httpx.Limits(
-                max_connections=CONCURRENT_REQUESTS, max_keepalive_connections=CONCURRENT_REQUESTS
-            ),
-        )
-        self._sending = asyncio.Semaphore(CONCURRENT_REQUESTS)
+        self._http: aiohttp.ClientSession | None = None  # opened by the first request
         self._deadline = deadline_seconds
         self._attempts = attempts
         self._token_lock = asyncio.Lock()
@@ -215,7 +207,8 @@ class GoogleCalendar:
         return change.start, change.end
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        if self._http is not None:
+            await self._http.close()
 
     # -- sync and push ----------------------------------------------------------------------
 
@@ -299,7 +292,7 @@ class GoogleCalendar:
         try:
             async with asyncio.timeout(self._deadline):
                 async for attempt in AsyncRetrying(
-                    retry=retry_if_exception_type((_TransientError, httpx.TransportError)),
+                    retry=retry_if_exception_type((_TransientError, aiohttp.ClientError)),
                     wait=wait_exponential_jitter(multiplier=0.1, max=1.0, jitter=0.1),
                     stop=stop_after_attempt(self._attempts),
                     before_sleep=self._retrying,
@@ -307,7 +300,7 @@ class GoogleCalendar:
                 ):
                     with attempt:
                         return await self._once(request, accept)
-        except (TimeoutError, _TransientError, httpx.TransportError) as error:
+        except (TimeoutError, _TransientError, aiohttp.ClientError) as error:
             self.failures += 1
             raise CalendarUnavailableError(type(error).__name__) from error
         except CalendarUnavailableError:
@@ -324,20 +317,30 @@ class GoogleCalendar:
         headers = {k: v for k, v in request.headers.items() if k.lower() != "accept-encoding"}
         headers["authorization"] = f"Bearer {await self._token()}"
         self.requests += 1
-        async with self._sending:
-            response = await self._http.request(
-                request.method, request.uri, content=request.body, headers=headers
-            )
-        status = response.status_code
-        if status == 429 or status >= 500 or (status == 403 and _rate_limited(response)):
+        async with self._session().request(
+            request.method, request.uri, data=request.body, headers=headers
+        ) as response:
+            status, content = response.status, await response.read()
+        if status == 429 or status >= 500 or (status == 403 and _rate_limited(content)):
             raise _TransientError(status)
         if status == 401:  # the token was revoked or expired early: refresh once and retry
             self._credentials.token = None
             raise _TransientError(status)
         if status >= 400 and status not in accept:
-            log.error("google.request_refused", status=status, body=response.text[:500])
+            body = content.decode("utf-8", "replace")[:500]
+            log.error("google.request_refused", status=status, body=body)
             raise CalendarUnavailableError(f"HTTP {status}")
-        return status, (response.json() if response.content else {})
+        return status, (json.loads(content) if content else {})
+
+    def _session(self) -> aiohttp.ClientSession:
+        """The connections to Google, opened on first use (inside the running loop). No
+        timeout of its own: _send's deadline covers every attempt."""
+        if self._http is None:
+            self._http = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=CONCURRENT_REQUESTS),
+                timeout=aiohttp.ClientTimeout(total=None),
+            )
+        return self._http
 
     async def _token(self) -> str:
         """A valid access token; the token endpoint failing (unreachable, 5xx, credentials
@@ -382,9 +385,9 @@ def _seconds(value: str) -> int:
     return int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp())
 
 
-def _rate_limited(response: httpx.Response) -> bool:
+def _rate_limited(content: bytes) -> bool:
     try:
-        errors = response.json().get("error", {}).get("errors", [])
-    except (json.JSONDecodeError, AttributeError):
+        errors = json.loads(content).get("error", {}).get("errors", [])
+    except (ValueError, AttributeError):
         return False
     return any(e.get("reason") in _RATE_LIMIT_REASONS for e in errors)
