@@ -1,5 +1,15 @@
 -- find_slots with phrases callers use, in Retell's payload shape. BENCH_BUSINESSES=n: each
 -- request is for a random one of n businesses (agent_bench-000 ...), as Retell routes them.
+-- Each wrk thread has its own Lua state with the same random seed: without a seed of its own,
+-- both threads would send the same calls, and half the bookings would be replays.
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("thread_number", threads)
+end
+function init(args)
+  math.randomseed(os.time() * 100 + thread_number)
+end
 local phrases = {"", "tomorrow morning", "next Tuesday after lunch", "this week",
                  "next week in the afternoon", "friday around 2", "as soon as possible"}
 local businesses = tonumber(os.getenv("BENCH_BUSINESSES") or "0")

@@ -2,6 +2,16 @@
 -- eight weeks, so many find the slot taken (slot_taken with alternatives), as real callers do.
 -- BENCH_BUSINESSES=n: each request is for a random one of n businesses. BENCH_BOOK_EVERY=k:
 -- one booking every k requests (1: bookings only, to measure what one costs).
+-- Each wrk thread has its own Lua state with the same random seed: without a seed of its own,
+-- both threads would send the same calls, and half the bookings would be replays.
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("thread_number", threads)
+end
+function init(args)
+  math.randomseed(os.time() * 100 + thread_number)
+end
 local businesses = tonumber(os.getenv("BENCH_BUSINESSES") or "0")
 local every = tonumber(os.getenv("BENCH_BOOK_EVERY") or "10")
 local n = 0
