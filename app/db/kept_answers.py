@@ -29,6 +29,7 @@ T = TypeVar("T")
 
 _HITS = metrics.KEPT_ANSWERS.labels("hit")
 _MISSES = metrics.KEPT_ANSWERS.labels("miss")
+_FIRST_SWEEP = 64
 _OWN = object()  # an answer that is not to be shared: each waiter computes its own
 
 
@@ -52,6 +53,7 @@ class KeptAnswers:
         self._ttl = ttl_seconds
         self._size = size
         self._kept: dict[Hashable, _Kept] = {}
+        self._sweep_at = _FIRST_SWEEP  # how many entries trigger dropping the expired ones
         # Searches being answered: who asks the same meanwhile waits for that answer, so an
         # expired answer is computed once, not by every concurrent caller at once.
         self._flights: dict[tuple[Hashable, int], asyncio.Future[Any]] = {}
@@ -72,6 +74,23 @@ class KeptAnswers:
         _MISSES.inc()
         return await self._answer(key, version, compute)
 
+    def __len__(self) -> int:
+        """How many answers are held (expired ones included until the next sweep)."""
+        return len(self._kept)
+
+    def _keep(self, key: Hashable, kept: _Kept) -> _Kept:
+        """Keep ``kept``; expired answers are dropped whenever the count has doubled since
+        the last sweep. Keys name the minute, so without it every minute's answers would stay
+        until ``size`` of them filled the memory of each business."""
+        if len(self._kept) >= min(self._sweep_at, self._size):
+            now = time.monotonic()
+            self._kept = {k: v for k, v in self._kept.items() if v.expires > now}
+            if len(self._kept) >= self._size:
+                self._kept.clear()
+            self._sweep_at = max(_FIRST_SWEEP, 2 * len(self._kept))
+        self._kept[key] = kept
+        return kept
+
     def _hit(self, kept: _Kept) -> Any:
         """A kept answer; what the caller computes from it expires no later than it does (a
         search keeps its busy time here, and its answer too)."""
@@ -90,11 +109,9 @@ class KeptAnswers:
             if not seen.unversioned:
                 # Under the version read before computing: a change committed meanwhile moved
                 # the version on, so the next search computes again.
-                if len(self._kept) >= self._size:
-                    self._kept.clear()
                 # No longer than what it was computed from is kept (the mirror's freshness).
                 expires = min(time.monotonic() + self._ttl, seen.expires)
-                shared = self._kept[key] = _Kept(version, expires, answer)
+                shared = self._keep(key, _Kept(version, expires, answer))
             return answer
         finally:
             del self._flights[(key, version)]

@@ -177,3 +177,22 @@ async def test_an_answer_computed_from_a_kept_busy_time_lives_no_longer_than_it(
     await asyncio.sleep(0.1)  # the busy time has expired; the answer would live on
     await answers.recall("q", search)
     assert runs == 2
+
+
+async def test_expired_answers_are_dropped_as_new_ones_are_kept() -> None:
+    """Keys name the minute: a long-running server asks new questions all day, and only
+    what is still alive may stay in memory."""
+    memo = kept(Versions(), ttl=0.0)  # every answer expires at once
+    for minute in range(1000):
+        await memo.recall(("q", minute), Search())
+    assert len(memo) <= 64
+
+
+async def test_answers_still_alive_survive_the_sweep() -> None:
+    memo = kept(Versions(), ttl=60.0)
+    searches = [Search(f"{minute} AM") for minute in range(100)]
+    for minute, search in enumerate(searches):
+        await memo.recall(("q", minute), search)
+    for minute, search in enumerate(searches):
+        assert await memo.recall(("q", minute), search) == f"{minute} AM"
+    assert all(search.runs == 1 for search in searches) and len(memo) == 100
