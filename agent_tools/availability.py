@@ -17,6 +17,7 @@ import bisect
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from operator import itemgetter
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -99,6 +100,7 @@ class SlotQuery:
     daily: tuple[time, time] | None = None  # on each day, only starts in this wall-clock span
     ends_by: bool = False  # a stated window: the appointment also ends by its end (and daily's)
     hours: Hours | None = None  # a staff member's own hours; None: the business's
+    busy_starts: Sequence[int] | None = None  # busy's starts, when the caller keeps them
 
 
 def iter_slots(business: Business, query: SlotQuery) -> Iterator[int]:
@@ -113,8 +115,10 @@ def iter_slots(business: Business, query: SlotQuery) -> Iterator[int]:
     high = min(query.window.end, query.not_after)
     if low >= high:
         return
-    busy_starts = [b.start for b in query.busy]
     busy = query.busy
+    busy_starts = query.busy_starts
+    if busy_starts is None:
+        busy_starts = [b.start for b in busy]
 
     day = datetime.fromtimestamp(low, zone).date()
     last_day = datetime.fromtimestamp(high, zone).date()
@@ -154,7 +158,7 @@ def overlaps(busy: Sequence[Interval], low: int, high: int) -> bool:
     return index >= 0 and busy[index].end > low
 
 
-def _overlaps_busy(busy: Sequence[Interval], starts: list[int], low: int, high: int) -> bool:
+def _overlaps_busy(busy: Sequence[Interval], starts: Sequence[int], low: int, high: int) -> bool:
     # The busy interval that could overlap [low, high) is the last one starting before high.
     index = bisect.bisect_left(starts, high) - 1
     return index >= 0 and busy[index].end > low
@@ -166,20 +170,28 @@ def _day_grid(
     """For each opening range of a local day: its bounds and its grid of start times."""
     zone = business.timezone
     for opening in (hours or business.hours_on)(day):
-        wall_start = datetime.combine(day, opening.start)
-        wall_end = (
-            datetime.combine(day + timedelta(days=1), time(0))
-            if opening.end == END_OF_DAY
-            else datetime.combine(day, opening.end)
-        )
-        open_start = resolve_wall(wall_start, zone)
-        open_end = resolve_wall(wall_end, zone, fold=1)
-        wall_span = int((wall_end - wall_start).total_seconds())
-        if open_end - open_start == wall_span:
-            # No clock change inside this opening (the common case): the grid is arithmetic.
-            yield open_start, open_end, range(open_start, open_end, step)
-        else:
-            yield open_start, open_end, _grid_across_change(wall_start, wall_span, step, zone)
+        yield _opening_grid(day, opening.start, opening.end, step, zone)
+
+
+@lru_cache(maxsize=16384)
+def _opening_grid(
+    day: date, opens: time, closes: time, step: int, zone: ZoneInfo
+) -> tuple[int, int, Sequence[int]]:
+    """An opening's bounds and grid of starts on a local day (kept: every person's lane of a
+    search, and every search of the day, asks for the same ones)."""
+    wall_start = datetime.combine(day, opens)
+    wall_end = (
+        datetime.combine(day + timedelta(days=1), time(0))
+        if closes == END_OF_DAY
+        else datetime.combine(day, closes)
+    )
+    open_start = resolve_wall(wall_start, zone)
+    open_end = resolve_wall(wall_end, zone, fold=1)
+    wall_span = int((wall_end - wall_start).total_seconds())
+    if open_end - open_start == wall_span:
+        # No clock change inside this opening (the common case): the grid is arithmetic.
+        return open_start, open_end, range(open_start, open_end, step)
+    return open_start, open_end, tuple(_grid_across_change(wall_start, wall_span, step, zone))
 
 
 def _grid_across_change(

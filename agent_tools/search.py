@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from functools import partial
 
@@ -42,6 +42,12 @@ class Lane:
     member: StaffMember
     busy: list[Interval]
     full_days: frozenset[date] = frozenset()
+    # The busy spans' starts, for the bisects of every slot looked at (computed once: a lane
+    # is kept across searches, agent_tools/busy.py).
+    busy_starts: list[int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "busy_starts", [span.start for span in self.busy])
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +119,7 @@ class Search:
             not_before=self.not_before,
             not_after=self.horizon,
             busy=lane.busy,
+            busy_starts=lane.busy_starts,
             full_days=lane.full_days,
             daily=daily,
             ends_by=ends_by,
