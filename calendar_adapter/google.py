@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
+from functools import cache
 from typing import Any, Protocol
 
 import aiohttp
+import certifi
 import httplib2
 import structlog
 from google.auth.credentials import Credentials
@@ -337,7 +340,7 @@ class GoogleCalendar:
         timeout of its own: _send's deadline covers every attempt."""
         if self._http is None:
             self._http = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=CONCURRENT_REQUESTS),
+                connector=aiohttp.TCPConnector(limit=CONCURRENT_REQUESTS, ssl=_trusted()),
                 timeout=aiohttp.ClientTimeout(total=None),
             )
         return self._http
@@ -357,6 +360,13 @@ class GoogleCalendar:
                     log.warning("google.token_failed", error=type(error).__name__)
                     raise TokenRefusedError(type(error).__name__) from error
         return str(self._credentials.token)
+
+
+@cache
+def _trusted() -> ssl.SSLContext:
+    """Certificates trusted as google-auth's token requests trust them (certifi's bundle), not
+    as whatever the image's system store holds; built once for every business."""
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 def parse_event(item: dict[str, Any], zone: tzinfo = UTC) -> EventChange:

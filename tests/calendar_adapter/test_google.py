@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from calendar_adapter.google import CONCURRENT_REQUESTS, GoogleCalendar, SyncTokenExpiredError
+from calendar_adapter.google_auth import load_credentials
 from calendar_adapter.protocol import CalendarUnavailableError, NewEvent
 from tests.fakes.google_calendar import FakeGoogle
+from tests.fakes.serving import serving
 
 CAL = "frontdesk@group.calendar.google.com"
 NINE = datetime(2027, 3, 11, 14, tzinfo=UTC)
@@ -142,3 +150,50 @@ async def test_watch_and_stop_a_channel(google: GoogleCalendar, fake_google: Fak
     await google.stop_channel("chan-1", channel.resource_id)
     assert fake_google.channels == {}
     assert fake_google.violations == []
+
+
+def self_signed(directory: Path) -> tuple[str, str]:
+    """A certificate for 127.0.0.1 that no certificate authority vouches for."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    certfile, keyfile = directory / "cert.pem", directory / "key.pem"
+    certfile.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    keyfile.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return str(certfile), str(keyfile)
+
+
+async def test_a_google_endpoint_whose_certificate_no_authority_vouches_for_is_refused(
+    fake_google: FakeGoogle, service_account_json: str, tmp_path: Path
+) -> None:
+    fake_google.events[CAL] = {}
+    with serving(fake_google.app(), tls=self_signed(tmp_path)) as impostor:
+        calendar = GoogleCalendar(
+            load_credentials(service_account_json), base_url=impostor, deadline_seconds=2.0
+        )
+        try:
+            with pytest.raises(CalendarUnavailableError):
+                await calendar.busy([CAL], NINE, NINE + timedelta(days=1))
+        finally:
+            await calendar.aclose()
+    assert [route for route, _ in fake_google.requests if route != "token"] == []

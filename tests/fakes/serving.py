@@ -19,11 +19,22 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(app: Any, port: int | None = None) -> Iterator[str]:
+def serving(
+    app: Any, port: int | None = None, *, tls: tuple[str, str] | None = None
+) -> Iterator[str]:
+    """Serve ``app`` on loopback; ``tls`` (certificate file, key file) serves it over HTTPS."""
     port = port or free_port()
+    certfile, keyfile = tls or (None, None)
     server = uvicorn.Server(
         uvicorn.Config(
-            app, host="127.0.0.1", port=port, log_level="warning", access_log=False, lifespan="on"
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            access_log=False,
+            lifespan="on",
+            ssl_certfile=certfile,
+            ssl_keyfile=keyfile,
         )
     )
     thread = threading.Thread(target=server.run, daemon=True)
@@ -34,7 +45,7 @@ def serving(app: Any, port: int | None = None) -> Iterator[str]:
             raise RuntimeError("the server did not start")
         time.sleep(0.02)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"{'https' if tls else 'http'}://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=10)
