@@ -1,25 +1,24 @@
 """The last look before a booking or a move (agent_tools/last_look.py): searches read the
 calendar mirror; a booking asks Google itself, over the days around the start, and only when
-the mirror says the time is free. Google here is the stand-in on loopback."""
+the mirror says the time is free. Google here is the stand-in on loopback; the mirror is the
+real one in Postgres, written the way sync writes it (a lease, then the changes)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import asyncpg
 import pytest
 
-from agent_tools.availability import utc_seconds
 from agent_tools.book_appointment import BookAppointmentArgs, book_appointment
 from agent_tools.business import Business
 from agent_tools.change_appointment import RescheduleAppointmentArgs, reschedule_appointment
 from agent_tools.errors import SlotTaken
 from agent_tools.ports import CallContext, Deps
 from app.db.appointments import PostgresAppointmentStore
-from calendar_adapter.google import GoogleCalendar
-from calendar_adapter.protocol import BusyByCalendar
+from app.db.calendar_mirror import PostgresMirror
+from calendar_adapter.google import EventChange, GoogleCalendar
 from tests.conftest import NOW
 from tests.fakes.google_calendar import FakeGoogle
 
@@ -28,29 +27,26 @@ NEW_YORK = ZoneInfo("America/New_York")
 TEN = datetime(2027, 3, 11, 10, 0, tzinfo=NEW_YORK)
 
 
-class Mirror:
-    """What sync last wrote, whatever Google holds since (a scriptable port)."""
-
-    def __init__(self, spans: BusyByCalendar | None = None) -> None:
-        self.spans = spans or {}
-
-    async def busy(
-        self, calendar_ids: Sequence[str], start: datetime, end: datetime
-    ) -> BusyByCalendar | None:
-        low, high = utc_seconds(start), utc_seconds(end)
-        return {
-            c: [s for s in self.spans.get(c, []) if s[0] < high and s[1] > low]
-            for c in calendar_ids
-        }
+async def synced(
+    pool: asyncpg.Pool, clinic: Business, events: dict[str, list[EventChange]] | None = None
+) -> PostgresMirror:
+    """The mirror as a sync just left it: every staff calendar listed in full (``events``,
+    else nothing), whatever Google holds since."""
+    mirror = PostgresMirror(pool, clinic.id, fresh_seconds=600)
+    for member in clinic.staff:
+        assert await mirror.lease(member.calendar_id)
+        changes = (events or {}).get(member.calendar_id, [])
+        await mirror.save(member.calendar_id, changes, "token", full=True)
+    return mirror
 
 
 @pytest.fixture
-def deps(
+async def deps(
     clinic: Business, google: GoogleCalendar, fake_google: FakeGoogle, clean_pool: asyncpg.Pool
 ) -> Deps:
     for member in clinic.staff:
         fake_google.events[member.calendar_id] = {}
-    google.mirror = Mirror()
+    google.mirror = await synced(clean_pool, clinic)
     return Deps(clinic, google, PostgresAppointmentStore(clean_pool), clock=lambda: NOW)
 
 
@@ -86,10 +82,14 @@ async def test_a_staff_edit_not_yet_in_the_mirror_still_stops_the_booking(
 
 
 async def test_a_time_the_mirror_shows_taken_is_refused_without_asking_google(
-    deps: Deps, google: GoogleCalendar, fake_google: FakeGoogle
+    deps: Deps,
+    clinic: Business,
+    google: GoogleCalendar,
+    fake_google: FakeGoogle,
+    clean_pool: asyncpg.Pool,
 ) -> None:
-    ten = utc_seconds(TEN)
-    google.mirror = Mirror({"maya@clinic.test": [(ten, ten + 3600)]})
+    taken = EventChange("staff9", False, TEN, TEN + timedelta(hours=1), True, None)
+    google.mirror = await synced(clean_pool, clinic, {"maya@clinic.test": [taken]})
     with pytest.raises(SlotTaken):
         await book_appointment(maya_at(TEN), CALL, deps)
     assert fake_google.free_busy_windows == []
