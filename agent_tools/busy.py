@@ -19,7 +19,7 @@ from functools import partial
 from agent_tools.availability import Interval, merge, utc_seconds, without
 from agent_tools.business import Service
 from agent_tools.ports import Appointment, Deps
-from agent_tools.search import Lane, Search
+from agent_tools.search import Lane, Search, calendar_spans
 from agent_tools.staff import StaffMember
 from calendar_adapter.protocol import BusyByCalendar
 
@@ -78,15 +78,13 @@ async def _load(
         _full_days(deps, members, start, end, except_id),
     )
     calendar_busy = without_own_event(calendar_busy, moving)
-    everyone = [span for c in business.extra_busy_calendars for span in calendar_busy.get(c, [])]
     lanes = tuple(
         Lane(
             member,
             merge(
                 [
-                    *calendar_busy.get(member.calendar_id, []),
+                    *calendar_spans(business, calendar_busy, member),
                     *ours.calendars.get(member.calendar_id, []),
-                    *everyone,
                 ]
             ),
             full_days.get(member.calendar_id, frozenset()),

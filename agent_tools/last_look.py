@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from agent_tools.availability import to_datetime, utc_seconds
 from agent_tools.busy import without_own_event
 from agent_tools.ports import Appointment, Deps
-from agent_tools.search import Search, Spot
+from agent_tools.search import Search, Spot, calendar_spans
 
 _DAY = timedelta(days=1)
 
@@ -30,21 +30,19 @@ async def free_spots(
     spots = search.spots(start)
     if not spots:
         return [], search
-    zone = search.business.timezone
+    business = search.business
+    zone = business.timezone
     low, high = search.blocked(utc_seconds(start))
     calendars = [spot.member.calendar_id for spot in spots]
-    asked = list(dict.fromkeys([*calendars, *search.business.extra_busy_calendars]))
+    asked = list(dict.fromkeys([*calendars, *business.extra_busy_calendars]))
     live = await deps.calendar.busy(
         asked, to_datetime(low, zone) - _DAY, to_datetime(high, zone) + _DAY, live=True
     )
     live = without_own_event(live, moving)
-    everyone = [span for c in search.business.extra_busy_calendars for span in live.get(c, [])]
     free = [
         spot
         for spot in spots
-        if not any(
-            s < high and e > low for s, e in [*live.get(spot.member.calendar_id, []), *everyone]
-        )
+        if not any(s < high and e > low for s, e in calendar_spans(business, live, spot.member))
     ]
     # Alternatives are offered only when nobody is free: only then is the search redone with
     # what the calendars said.

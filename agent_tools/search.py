@@ -29,7 +29,7 @@ from agent_tools.availability import (
 from agent_tools.business import Business, Service
 from agent_tools.staff import StaffMember
 from agent_tools.views import with_whom
-from calendar_adapter.protocol import BusyByCalendar
+from calendar_adapter.protocol import BusyByCalendar, BusySpan
 
 _DAY_SECONDS = 86_400
 _WEEK_SECONDS = 7 * _DAY_SECONDS
@@ -94,13 +94,11 @@ class Search:
         """The same search with more of the calendars' busy time counted (a live look at a
         few of them): a calendar's spans go to its person's lane, and the spans of the
         business's extra busy calendars to everyone's."""
-        everyone = [s for c in self.business.extra_busy_calendars for s in calendar_busy.get(c, [])]
+        business = self.business
         lanes = tuple(
             replace(
                 lane,
-                busy=merge(
-                    [*lane.busy, *calendar_busy.get(lane.member.calendar_id, []), *everyone]
-                ),
+                busy=merge([*lane.busy, *calendar_spans(business, calendar_busy, lane.member)]),
             )
             for lane in self.lanes
         )
@@ -214,6 +212,15 @@ class Search:
                 return last
             high = low
         return None
+
+
+def calendar_spans(
+    business: Business, calendar_busy: BusyByCalendar, member: StaffMember
+) -> list[BusySpan]:
+    """A person's busy time on the calendars: their own calendar's spans, and those of the
+    business's extra busy calendars (closures, team events), which keep everyone busy."""
+    extra = (span for c in business.extra_busy_calendars for span in calendar_busy.get(c, []))
+    return [*calendar_busy.get(member.calendar_id, []), *extra]
 
 
 def _unique(starts: Iterable[int]) -> Iterator[int]:
