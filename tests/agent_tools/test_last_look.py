@@ -5,6 +5,7 @@ real one in Postgres, written the way sync writes it (a lease, then the changes)
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -33,10 +34,10 @@ async def synced(
     """The mirror as a sync just left it: every staff calendar listed in full (``events``,
     else nothing), whatever Google holds since."""
     mirror = PostgresMirror(pool, clinic.id, fresh_seconds=600)
-    for member in clinic.staff:
-        assert await mirror.lease(member.calendar_id)
-        changes = (events or {}).get(member.calendar_id, [])
-        await mirror.save(member.calendar_id, changes, "token", full=True)
+    for calendar in clinic.busy_calendar_ids:
+        assert await mirror.lease(calendar)
+        changes = (events or {}).get(calendar, [])
+        await mirror.save(calendar, changes, "token", full=True)
     return mirror
 
 
@@ -137,3 +138,19 @@ async def test_anyone_is_booked_with_whoever_the_calendars_still_show_free(
     )
     assert reply.appointment.staff is not None and reply.appointment.staff.name == "Lena Ruiz"
     assert len(fake_google.events["lena@clinic.test"]) == 2
+
+
+async def test_an_event_on_the_teams_calendar_not_yet_in_the_mirror_stops_the_booking(
+    deps: Deps, google: GoogleCalendar, fake_google: FakeGoogle, clean_pool: asyncpg.Pool
+) -> None:
+    """The business's extra busy calendars (closures, team events) keep everyone busy, in the
+    live look as in the search."""
+    team = replace(deps.business, extra_busy_calendars=("team@clinic.test",))
+    fake_google.events["team@clinic.test"] = {}
+    google.mirror = await synced(clean_pool, team)
+    staff_edit(fake_google, TEN, 60, "team@clinic.test")  # in Google; not yet synced
+    with pytest.raises(SlotTaken) as refused:
+        await book_appointment(maya_at(TEN), CALL, replace(deps, business=team))
+    offered = [a["start"] for a in refused.value.details["alternatives"]]
+    assert offered and not any(o.startswith("2027-03-11T10:") for o in offered)
+    assert await clean_pool.fetchval("select count(*) from appointments") == 0
