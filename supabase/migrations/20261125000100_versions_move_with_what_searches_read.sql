@@ -7,21 +7,7 @@
 -- event lies within the appointment's blocked time (a span inside another adds nothing to the
 -- busy time); if the appointment is cancelled later, that moves the version on itself.
 
-create or replace function fd_move_data_version(p_business text) returns void
-language sql as $$
-    insert into data_versions as d (business_id, version) values (p_business, 1)
-    on conflict (business_id) do update set version = d.version + 1
-$$;
-
-create or replace function fd_bump_data_version() returns trigger
-language plpgsql as $$
-begin
-    perform fd_move_data_version(case when tg_op = 'DELETE' then old.business_id
-                                      else new.business_id end);
-    return null;
-end
-$$;
-
+-- The trigger function is 20261124001200's (one bump per row); what changes is when it fires.
 drop trigger if exists appointments_data_version on appointments;
 create trigger appointments_data_version
     after insert or delete on appointments
@@ -48,22 +34,16 @@ language sql stable as $$
           and a.blocked @> tstzrange(p_row.starts_at, p_row.ends_at))
 $$;
 
-create or replace function fd_bump_data_version_for_mirror() returns trigger
-language plpgsql as $$
-begin
-    if tg_op = 'INSERT' and (not new.busy or fd_mirror_row_covered(new)) then
-        return null;
-    end if;
-    perform fd_move_data_version(case when tg_op = 'DELETE' then old.business_id
-                                      else new.business_id end);
-    return null;
-end
-$$;
-
 drop trigger if exists calendar_mirror_data_version on calendar_mirror;
 create trigger calendar_mirror_data_version
-    after insert or delete on calendar_mirror
-    for each row execute function fd_bump_data_version_for_mirror();
+    after delete on calendar_mirror
+    for each row execute function fd_bump_data_version();
+
+create or replace trigger calendar_mirror_data_version_on_insert
+    after insert on calendar_mirror
+    for each row
+    when (new.busy and not fd_mirror_row_covered(new))
+    execute function fd_bump_data_version();
 
 create or replace trigger calendar_mirror_data_version_on_update
     after update on calendar_mirror
@@ -73,4 +53,4 @@ create or replace trigger calendar_mirror_data_version_on_update
           or old.starts_at is distinct from new.starts_at
           or old.ends_at is distinct from new.ends_at
           or old.busy is distinct from new.busy)
-    execute function fd_bump_data_version_for_mirror();
+    execute function fd_bump_data_version();
