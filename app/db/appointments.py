@@ -134,7 +134,7 @@ class PostgresAppointmentStore:
         if self._cache is None or except_id is not None:
             return await fetch(start, end)
         key = ("occupancy", business_id, tuple(calendar_ids), tuple(room_units))
-        kept = await self._cache.get(key, start, end, fetch, business_id)
+        kept = await self._cache.get(key, start, end, fetch, business_id, part="appointments")
         return kept if kept is not None else await fetch(start, end)
 
     async def count_by_day(

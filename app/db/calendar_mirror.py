@@ -74,7 +74,12 @@ class PostgresMirror:
         if self._cache is None:
             return await fetch(start, end)
         return await self._cache.get(
-            ("mirror", self._business, tuple(calendar_ids)), start, end, fetch, self._business
+            ("mirror", self._business, tuple(calendar_ids)),
+            start,
+            end,
+            fetch,
+            self._business,
+            part="mirror",
         )
 
     async def sync_token(self, calendar_id: str) -> str | None:

@@ -2,15 +2,15 @@
 :class:`agent_tools.ports.Memo` of a business whose every input a version covers (our
 appointments in Postgres, and Google through the mirror).
 
-A kept answer is served only while the business's data version (migration 20261124001200) is
-the one read before it was computed, so a change committed through any instance, or synced
-from Google, shows in the very next search. The version is read once per tool call, shared with
-the busy-time cache (app/db/span_cache.py), and one round trip serves concurrent calls
-(app/db/versions.py). An answer that read anything no version covers (Google itself, while the
-mirror is stale) is not kept. Concurrent misses of one question wait for the first. Keys name
-everything else the answer depends on (the question and the minute: agent_tools/find_slots.py);
-an answer lives ``ttl_seconds`` at most, and no longer than the kept busy time it was computed
-from.
+A kept answer is served only while the business's data versions (both: our appointments' and the
+mirror's, app/db/versions.py) are the ones read before it was computed, so a change committed
+through any instance, or synced from Google, shows in the very next search. The version is read
+once per tool call, shared with the busy-time cache (app/db/span_cache.py), and one round trip
+serves concurrent calls (app/db/versions.py). An answer that read anything no version covers
+(Google itself, while the mirror is stale) is not kept. Concurrent misses of one question wait
+for the first. Keys name everything else the answer depends on (the question and the minute:
+agent_tools/find_slots.py); an answer lives ``ttl_seconds`` at most, and no longer than the kept
+busy time it was computed from.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any, TypeVar, cast
 
 from app import metrics
 from app.db.span_cache import TTL_SECONDS
-from app.db.versions import Version, current, read_kept, watching
+from app.db.versions import DataVersion, Version, current, read_kept, watching
 
 T = TypeVar("T")
 
@@ -35,7 +35,7 @@ _OWN = object()  # an answer that is not to be shared: each waiter computes its 
 
 @dataclass(frozen=True, slots=True)
 class _Kept:
-    version: int
+    version: DataVersion
     expires: float
     answer: Any
 
@@ -56,7 +56,7 @@ class KeptAnswers:
         self._sweep_at = _FIRST_SWEEP  # how many entries trigger dropping the expired ones
         # Searches being answered: who asks the same meanwhile waits for that answer, so an
         # expired answer is computed once, not by every concurrent caller at once.
-        self._flights: dict[tuple[Hashable, int], asyncio.Future[Any]] = {}
+        self._flights: dict[tuple[Hashable, DataVersion], asyncio.Future[Any]] = {}
         self.hits = 0
         self.misses = 0
 
@@ -99,7 +99,9 @@ class KeptAnswers:
         read_kept(kept.expires)
         return kept.answer
 
-    async def _answer(self, key: Hashable, version: int, compute: Callable[[], Awaitable[T]]) -> T:
+    async def _answer(
+        self, key: Hashable, version: DataVersion, compute: Callable[[], Awaitable[T]]
+    ) -> T:
         flight: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._flights[(key, version)] = flight
         shared: Any = _OWN  # what those who asked meanwhile get: _OWN, compute your own

@@ -1,14 +1,16 @@
 """Busy spans of recent searches, kept in memory while what they were read from is unchanged.
 
 A search reads our appointments' blocked time and the calendar mirror up to the booking horizon;
-between changes every search reads the same rows. Each business has a version in Postgres that
-every change to them moves on in the same transaction (migration 20261124001200). A kept value
-is served only while the business's version is the one it was read at, so a search costs one
-tiny query instead of the busy time itself, and any change committed through any instance (or
-synced from Google) shows in the very next search. Values are fetched for a day-aligned window
-a little wider than asked, so searches during the day share them, and live ``ttl_seconds`` at
-most (a kept copy of the mirror is never older than the mirror's own freshness allows:
-app/db/calendar_mirror.py asks for that much more freshness when it reads for keeping).
+between changes every search reads the same rows. Each business has a version in Postgres for
+each of the two that every change to it moves on in the same transaction (migrations
+20261124001200, 20261126000100). A kept value is served only while the version of the part it
+was read from is the one it was read at, so a search costs one tiny query instead of the busy
+time itself, any change committed through any instance (or synced from Google) shows in the
+very next search, and a booking does not throw away the mirror's busy time. Values are fetched
+for a day-aligned window a little wider than asked, so searches during the day share them, and
+live ``ttl_seconds`` at most (a kept copy of the mirror is never older than the mirror's own
+freshness allows: app/db/calendar_mirror.py asks for that much more freshness when it reads
+for keeping).
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ import time
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Generic, TypeVar, cast
+from typing import Generic, Literal, TypeVar, cast
 
 from app.db.versions import Version, current, read_kept, read_unversioned
 
 T = TypeVar("T")
+Part = Literal["appointments", "mirror"]  # which of a business's data a kept value is read from
 
 _DAY = timedelta(days=1)
 TTL_SECONDS = 30.0  # what is kept lives this long at most, whatever the version says
@@ -66,10 +69,13 @@ class SpanCache:
         end: datetime,
         fetch: Callable[[datetime, datetime], Awaitable[T | None]],
         business_id: str,
+        *,
+        part: Part,
     ) -> T | None:
-        """The value for ``key`` (read from ``business_id``'s rows) covering ``[start, end)``:
-        kept, or fetched for a wider window (a None from ``fetch`` is not kept)."""
-        version = await current(self._version, business_id)
+        """The value for ``key`` (read from ``business_id``'s rows of ``part``) covering
+        ``[start, end)``: kept, or fetched for a wider window (a None from ``fetch`` is not
+        kept)."""
+        version = getattr(await current(self._version, business_id), part)
         entry = self._entries.get(key)
         if (
             entry is not None

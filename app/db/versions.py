@@ -1,4 +1,6 @@
-"""Each business's data version (migration 20261124001200), read for many requests at once.
+"""Each business's data versions (migrations 20261124001200, 20261126000100), read for many
+requests at once: one for our appointments, one for the calendar mirror, each moved on by every
+change to what a search reads of it, in the same transaction.
 
 A kept answer may be served only while its business's version is unchanged, so a search must
 learn the version current when it arrived. One round trip per search would cost more than the
@@ -18,23 +20,33 @@ from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import asyncpg
 
 from app.db.faults import store_faults
 
-Fetch = Callable[[Sequence[str]], Awaitable[dict[str, int]]]  # business id -> version, read now
+
+class DataVersion(NamedTuple):
+    """Where a business's data stands: a kept value read from one part is good while that
+    part's number is unchanged; an answer computed from both, while both are."""
+
+    appointments: int = 0
+    mirror: int = 0
+
+
+UNCHANGED = DataVersion()  # a business nothing was ever written for
+
+Fetch = Callable[[Sequence[str]], Awaitable[dict[str, DataVersion]]]  # business -> now
 
 
 def postgres_versions(pool: asyncpg.Pool) -> Fetch:
     """Many businesses' versions in one round trip."""
 
-    async def fetch(business_ids: Sequence[str]) -> dict[str, int]:
+    async def fetch(business_ids: Sequence[str]) -> dict[str, DataVersion]:
         async with store_faults():
-            rows = await pool.fetch(
-                "select b, fd_data_version(b) from unnest($1::text[]) as b", business_ids
-            )
-        return {row[0]: row[1] for row in rows}
+            rows = await pool.fetch("select * from fd_data_versions($1::text[])", business_ids)
+        return {row[0]: DataVersion(row[1], row[2]) for row in rows}
 
     return fetch
 
@@ -42,11 +54,11 @@ def postgres_versions(pool: asyncpg.Pool) -> Fetch:
 class VersionReader:
     def __init__(self, fetch: Fetch) -> None:
         self._fetch = fetch
-        self._wanted: dict[str, asyncio.Future[int]] = {}  # the next read, not yet sent
+        self._wanted: dict[str, asyncio.Future[DataVersion]] = {}  # the next read, not yet sent
         self._sending: asyncio.Task[None] | None = None
         self.reads = 0  # round trips, for tests and benchmarks
 
-    def read(self, business_id: str) -> asyncio.Future[int]:
+    def read(self, business_id: str) -> asyncio.Future[DataVersion]:
         """The business's version, from a read sent after this call: a future shared by every
         caller until then (await it through :func:`current`, which shields it)."""
         waiting = self._wanted.get(business_id)
@@ -59,7 +71,7 @@ class VersionReader:
 
     async def _send(self) -> None:
         """Send the wanted reads, one round trip at a time, until nobody waits."""
-        batch: dict[str, asyncio.Future[int]] = {}
+        batch: dict[str, asyncio.Future[DataVersion]] = {}
         try:
             while self._wanted:
                 batch, self._wanted = self._wanted, {}
@@ -73,7 +85,7 @@ class VersionReader:
                     continue
                 for business_id, future in batch.items():
                     if not future.done():
-                        future.set_result(found.get(business_id, 0))
+                        future.set_result(found.get(business_id, UNCHANGED))
         finally:
             self._sending = None
             for future in [*batch.values(), *self._wanted.values()]:  # cancelled (shutdown)
@@ -82,7 +94,7 @@ class VersionReader:
             self._wanted = {}
 
 
-Version = Callable[[str], Awaitable[int]]  # a business's data version, read now
+Version = Callable[[str], Awaitable[DataVersion]]  # a business's data versions, read now
 
 
 @dataclass(slots=True)
@@ -90,7 +102,7 @@ class _Call:
     """What one tool call has learnt of the data: each business's version (read once, shared
     by the call's lookups) and whether it read anything the versions do not cover."""
 
-    versions: dict[str, asyncio.Future[int]] = field(default_factory=dict)
+    versions: dict[str, asyncio.Future[DataVersion]] = field(default_factory=dict)
     unversioned: bool = False
     expires: float = math.inf  # the earliest a kept value it read expires (time.monotonic)
 
@@ -112,7 +124,7 @@ def one_version_per_call() -> Iterator[None]:
         _THIS_CALL.reset(token)
 
 
-async def current(read: Version, business_id: str) -> int:
+async def current(read: Version, business_id: str) -> DataVersion:
     """The business's version: this call's, when it has read it already."""
     call = _THIS_CALL.get()
     pending = call.versions.get(business_id) if call is not None else None

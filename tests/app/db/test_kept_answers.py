@@ -10,16 +10,16 @@ import pytest
 
 from app.db.kept_answers import KeptAnswers
 from app.db.span_cache import SpanCache
-from app.db.versions import read_unversioned
+from app.db.versions import DataVersion, read_unversioned
 
 NOW = datetime(2027, 3, 10, 15, tzinfo=UTC)
 
 
 class Versions:
     def __init__(self) -> None:
-        self.now = 0
+        self.now = DataVersion()
 
-    async def __call__(self, business_id: str) -> int:
+    async def __call__(self, business_id: str) -> DataVersion:
         return self.now
 
 
@@ -52,9 +52,12 @@ async def test_an_answer_is_kept_until_the_business_data_changes() -> None:
     search.answer = "11 AM"
     assert await memo.recall("q", search) == "10 AM"
     assert search.runs == 1 and memo.hits == 1
-    versions.now = 1  # a booking, a move, a synced Google edit
+    versions.now = DataVersion(appointments=1)  # a booking, a move
     assert await memo.recall("q", search) == "11 AM"
-    assert search.runs == 2
+    versions.now = DataVersion(appointments=1, mirror=1)  # a synced Google edit
+    search.answer = "noon"
+    assert await memo.recall("q", search) == "noon"
+    assert search.runs == 3
 
 
 async def test_different_questions_are_answered_apart() -> None:
@@ -151,7 +154,7 @@ async def test_an_answer_expires_no_later_than_the_kept_busy_time_it_was_compute
         async def busy(low: datetime, high: datetime) -> str:
             return "spans"
 
-        await spans.get("mirror", NOW, NOW + timedelta(days=1), busy, "biz")
+        await spans.get("mirror", NOW, NOW + timedelta(days=1), busy, "biz", part="mirror")
         return "10 AM"
 
     await memo.recall("q", search)

@@ -9,6 +9,7 @@ import asyncpg
 
 from app.db.calendar_mirror import PostgresMirror
 from app.db.span_cache import SpanCache
+from app.db.versions import DataVersion
 
 CAL = "keeping@group.calendar.google.com"
 NOW = datetime(2027, 3, 10, 15, tzinfo=UTC)
@@ -24,8 +25,8 @@ async def synced_seconds_ago(pool: asyncpg.Pool, seconds: int) -> None:
     )
 
 
-async def version(business_id: str) -> int:
-    return 0
+async def version(business_id: str) -> DataVersion:
+    return DataVersion()
 
 
 async def test_a_mirror_synced_long_enough_ago_is_read_but_not_kept(

@@ -1,5 +1,6 @@
-"""Busy time kept in memory while the business's data version is unchanged
-(app/db/span_cache.py), and the version every change moves on (migration 20261124001200)."""
+"""Busy time kept in memory while the version of the business's data it was read from is
+unchanged (app/db/span_cache.py), and the versions every change moves on (migrations
+20261124001200, 20261126000100)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 
 from app.db.span_cache import SpanCache, widened
-from app.db.versions import one_version_per_call
+from app.db.versions import DataVersion, one_version_per_call
 
 NOW = datetime(2027, 3, 10, 15, tzinfo=UTC)
 LATER = NOW + timedelta(days=60)
@@ -17,12 +18,22 @@ LATER = NOW + timedelta(days=60)
 
 class Versions:
     def __init__(self) -> None:
-        self.now: dict[str, int] = {}
+        self.now: dict[str, DataVersion] = {}
         self.reads = 0
 
-    async def __call__(self, business_id: str) -> int:
+    async def __call__(self, business_id: str) -> DataVersion:
         self.reads += 1
-        return self.now.get(business_id, 0)
+        return self.now.get(business_id, DataVersion())
+
+    def booked(self, business_id: str) -> None:
+        """An appointment was made: our appointments' version moves on."""
+        now = self.now.get(business_id, DataVersion())
+        self.now[business_id] = now._replace(appointments=now.appointments + 1)
+
+    def synced(self, business_id: str) -> None:
+        """Google had a change: the mirror's version moves on."""
+        now = self.now.get(business_id, DataVersion())
+        self.now[business_id] = now._replace(mirror=now.mirror + 1)
 
 
 class Source:
@@ -38,25 +49,43 @@ class Source:
 async def test_a_kept_value_is_served_until_its_business_changes() -> None:
     versions, source = Versions(), Source()
     cache = SpanCache(versions)
-    assert await cache.get("k", NOW, LATER, source, "biz") == "spans v1"
+    assert await cache.get("k", NOW, LATER, source, "biz", part="appointments") == "spans v1"
     source.value = "spans v2"
-    assert await cache.get("k", NOW + timedelta(minutes=5), LATER, source, "biz") == "spans v1"
+    assert (
+        await cache.get("k", NOW + timedelta(minutes=5), LATER, source, "biz", part="appointments")
+        == "spans v1"
+    )
     assert len(source.fetches) == 1 and versions.reads == 2  # one tiny read per search
-    versions.now["other"] = 7  # another business changed: still fresh
-    assert await cache.get("k", NOW, LATER, source, "biz") == "spans v1"
-    versions.now["biz"] = 1  # this one changed
-    assert await cache.get("k", NOW, LATER, source, "biz") == "spans v2"
+    versions.booked("other")  # another business changed: still fresh
+    assert await cache.get("k", NOW, LATER, source, "biz", part="appointments") == "spans v1"
+    versions.booked("biz")  # this one changed
+    assert await cache.get("k", NOW, LATER, source, "biz", part="appointments") == "spans v2"
     assert len(source.fetches) == 2
+
+
+async def test_the_mirrors_busy_time_outlives_a_booking_and_not_a_synced_change() -> None:
+    versions, mirror, ours = Versions(), Source(), Source()
+    cache = SpanCache(versions)
+    await cache.get("mirror", NOW, LATER, mirror, "biz", part="mirror")
+    await cache.get("ours", NOW, LATER, ours, "biz", part="appointments")
+    versions.booked("biz")
+    await cache.get("mirror", NOW, LATER, mirror, "biz", part="mirror")
+    await cache.get("ours", NOW, LATER, ours, "biz", part="appointments")
+    assert (len(mirror.fetches), len(ours.fetches)) == (1, 2)
+    versions.synced("biz")
+    await cache.get("mirror", NOW, LATER, mirror, "biz", part="mirror")
+    await cache.get("ours", NOW, LATER, ours, "biz", part="appointments")
+    assert (len(mirror.fetches), len(ours.fetches)) == (2, 2)
 
 
 async def test_the_fetched_window_is_whole_days_and_a_wider_ask_fetches_again() -> None:
     source = Source()
     cache = SpanCache(Versions())
-    await cache.get("k", NOW, LATER, source, "biz")
+    await cache.get("k", NOW, LATER, source, "biz", part="appointments")
     assert source.fetches == [widened(NOW, LATER)]
     low, high = source.fetches[0]
     assert (low.hour, high.hour) == (0, 0) and low < NOW and high > LATER
-    await cache.get("k", NOW, high + timedelta(days=1), source, "biz")
+    await cache.get("k", NOW, high + timedelta(days=1), source, "biz", part="appointments")
     assert len(source.fetches) == 2
 
 
@@ -68,11 +97,11 @@ async def test_a_value_read_while_something_changed_is_read_again_next_time() ->
     async def racing(low: datetime, high: datetime) -> str:
         nonlocal reads
         reads += 1
-        versions.now["biz"] = versions.now.get("biz", 0) + 1  # a booking commits meanwhile
+        versions.booked("biz")  # a booking commits meanwhile
         return "maybe stale"
 
-    await cache.get("k", NOW, LATER, racing, "biz")
-    await cache.get("k", NOW, LATER, racing, "biz")
+    await cache.get("k", NOW, LATER, racing, "biz", part="appointments")
+    await cache.get("k", NOW, LATER, racing, "biz", part="appointments")
     assert reads == 2
 
 
@@ -80,16 +109,16 @@ async def test_an_unfresh_answer_is_not_kept() -> None:
     source = Source()
     source.value = None  # the mirror says: not fresh, ask Google
     cache = SpanCache(Versions())
-    assert await cache.get("k", NOW, LATER, source, "biz") is None
-    assert await cache.get("k", NOW, LATER, source, "biz") is None
+    assert await cache.get("k", NOW, LATER, source, "biz", part="appointments") is None
+    assert await cache.get("k", NOW, LATER, source, "biz", part="appointments") is None
     assert len(source.fetches) == 2
 
 
-async def test_every_change_to_appointments_or_the_mirror_moves_the_version_on(
-    clean_pool: asyncpg.Pool,
-) -> None:
+async def test_every_change_to_the_mirror_moves_its_version_on(clean_pool: asyncpg.Pool) -> None:
     async def version() -> int:
-        found: int = await clean_pool.fetchval("select fd_data_version('v-biz')")
+        found: int = await clean_pool.fetchval(
+            "select mirror_version from fd_data_versions(array['v-biz'])"
+        )
         return found
 
     before = await version()
@@ -100,7 +129,8 @@ async def test_every_change_to_appointments_or_the_mirror_moves_the_version_on(
     after_insert = await version()
     await clean_pool.execute("delete from calendar_mirror where business_id = 'v-biz'")
     assert before < after_insert < await version()
-    assert await clean_pool.fetchval("select fd_data_version('nobody')") == 0
+    nobody = await clean_pool.fetchrow("select * from fd_data_versions(array['nobody'])")
+    assert tuple(nobody) == ("nobody", 0, 0)
 
 
 async def test_within_one_read_only_call_the_version_is_read_once() -> None:
@@ -108,11 +138,12 @@ async def test_within_one_read_only_call_the_version_is_read_once() -> None:
     cache = SpanCache(versions)
     with one_version_per_call():
         await asyncio.gather(
-            cache.get("occupancy", NOW, LATER, source, "biz"),
-            cache.get("mirror", NOW, LATER, source, "biz"),
+            cache.get("occupancy", NOW, LATER, source, "biz", part="appointments"),
+            cache.get("mirror", NOW, LATER, source, "biz", part="mirror"),
         )
     assert versions.reads == 1
-    await cache.get("occupancy", NOW, LATER, source, "biz")  # the next call reads it again
+    # the next call reads it again
+    await cache.get("occupancy", NOW, LATER, source, "biz", part="appointments")
     assert versions.reads == 2
 
 
@@ -120,8 +151,8 @@ async def test_a_change_before_the_next_call_is_seen_by_it() -> None:
     versions, source = Versions(), Source()
     cache = SpanCache(versions)
     with one_version_per_call():
-        assert await cache.get("k", NOW, LATER, source, "biz") == "spans v1"
-    versions.now["biz"] = 1
+        assert await cache.get("k", NOW, LATER, source, "biz", part="appointments") == "spans v1"
+    versions.booked("biz")
     source.value = "spans v2"
     with one_version_per_call():
-        assert await cache.get("k", NOW, LATER, source, "biz") == "spans v2"
+        assert await cache.get("k", NOW, LATER, source, "biz", part="appointments") == "spans v2"

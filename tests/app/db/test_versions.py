@@ -12,6 +12,7 @@ import pytest
 
 from agent_tools.ports import StoreUnavailableError
 from app.db.versions import (
+    DataVersion,
     VersionReader,
     current,
     one_version_per_call,
@@ -22,7 +23,8 @@ from app.db.versions import (
 
 
 class Database:
-    """Versions as Postgres would answer them, with each round trip held until released."""
+    """Our appointments' versions as Postgres would answer them (the mirror's stays 0), with
+    each round trip held until released."""
 
     def __init__(self) -> None:
         self.versions: dict[str, int] = {}
@@ -31,13 +33,13 @@ class Database:
         self.gate.set()
         self.fail = False
 
-    async def __call__(self, business_ids: Sequence[str]) -> dict[str, int]:
+    async def __call__(self, business_ids: Sequence[str]) -> dict[str, DataVersion]:
         self.sent.append(list(business_ids))
         answer = dict(self.versions)  # what the query sees when it is sent
         await self.gate.wait()
         if self.fail:
             raise StoreUnavailableError("ConnectionResetError")
-        return {b: answer.get(b, 0) for b in business_ids}
+        return {b: DataVersion(answer.get(b, 0)) for b in business_ids}
 
 
 async def settle() -> None:
@@ -50,7 +52,7 @@ async def test_requests_arriving_together_share_one_round_trip_for_all_their_bus
     db.versions = {"a": 3, "b": 5}
     reader = VersionReader(db)
     found = await asyncio.gather(*(current(reader.read, b) for b in ["a", "b", "a", "c"]))
-    assert found == [3, 5, 3, 0]
+    assert [version.appointments for version in found] == [3, 5, 3, 0]
     assert db.sent == [["a", "b", "c"]] and reader.reads == 1
 
 
@@ -65,8 +67,8 @@ async def test_a_request_arriving_while_a_read_is_out_waits_for_the_next_read() 
     late = asyncio.ensure_future(current(reader.read, "a"))
     await settle()
     db.gate.set()
-    assert await early == 0
-    assert await late == 1  # not the answer of the read sent before it arrived
+    assert (await early).appointments == 0
+    assert (await late).appointments == 1  # not the answer of the read sent before it arrived
     assert len(db.sent) == 2
 
 
@@ -80,7 +82,7 @@ async def test_a_failed_read_reaches_every_waiter_and_the_next_read_is_sent_afre
     assert all(isinstance(r, StoreUnavailableError) for r in results)
     db.fail = False
     db.versions["a"] = 4
-    assert await current(reader.read, "a") == 4
+    assert await current(reader.read, "a") == DataVersion(appointments=4)
 
 
 async def test_one_waiter_cancelled_does_not_cancel_the_others() -> None:
@@ -93,7 +95,7 @@ async def test_one_waiter_cancelled_does_not_cancel_the_others() -> None:
     await settle()
     impatient.cancel()
     db.gate.set()
-    assert await patient == 2
+    assert await patient == DataVersion(appointments=2)
     with pytest.raises(asyncio.CancelledError):
         await impatient
 
@@ -114,8 +116,13 @@ async def test_within_one_call_the_version_is_read_once_and_an_unversioned_read_
 
 async def test_postgres_answers_many_businesses_in_one_query(clean_pool: asyncpg.Pool) -> None:
     await clean_pool.execute(
-        "insert into data_versions (business_id, version) values ('v-one', 7), ('v-two', 9)"
-        " on conflict (business_id) do update set version = excluded.version"
+        "insert into data_versions (business_id, version, mirror_version)"
+        " values ('v-one', 7, 1), ('v-two', 9, 4) on conflict (business_id) do update"
+        " set version = excluded.version, mirror_version = excluded.mirror_version"
     )
     fetch = postgres_versions(clean_pool)
-    assert await fetch(["v-one", "v-two", "v-none"]) == {"v-one": 7, "v-two": 9, "v-none": 0}
+    assert await fetch(["v-one", "v-two", "v-none"]) == {
+        "v-one": DataVersion(7, 1),
+        "v-two": DataVersion(9, 4),
+        "v-none": DataVersion(0, 0),
+    }
