@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -26,7 +27,7 @@ import httpx
 
 from bench.booking import REDIS_URL, fresh_database
 from bench.load_checks import double_bookings, google_overlaps
-from bench.load_worlds import CREDENTIALS_ENV, WORLDS, World
+from bench.load_worlds import CREDENTIALS_ENV, WORLDS, World, busy_diary
 from bench.stats import machine
 from bench.webhook import free_port, wait_ready
 from bench.wrk_runs import Run, figures, wrk
@@ -37,12 +38,18 @@ LADDER = [
     ("bare Litestar JSON", "/retell/functions"),
     ("  + read the JSON body", "/parsed"),
     ("  + one Postgres query", "/queried"),
+    ("  + a booking's round trips", "/booked"),
 ]
 
 
-def bare_ladder(seconds: int, connections: int, database_url: str) -> list[Run]:
+def bare_ladder(seconds: int, connections: int, database_url: str, google_url: str) -> list[Run]:
     port = free_port()
-    env = {**os.environ, "BENCH_DATABASE_URL": database_url}
+    env = {
+        **os.environ,
+        "BENCH_DATABASE_URL": database_url,
+        "BENCH_REDIS_URL": REDIS_URL,
+        "BENCH_GOOGLE_URL": google_url,
+    }
     command = [sys.executable, "-m", "uvicorn", "bench.bare:app", "--port", str(port)]
     bare = subprocess.Popen([*command, "--log-level", "warning", "--no-access-log"], env=env)
     try:
@@ -149,7 +156,11 @@ def main() -> None:
     parser.add_argument("--worlds", default="one,staff,tenants")
     options = parser.parse_args()
     ladder_db = asyncio.run(fresh_database("frontdesk_bench_bare"))
-    runs = bare_ladder(options.seconds, options.connections, ladder_db)
+    fake = FakeGoogle()
+    fake.events = {"floor@bench.test": {}, "floor-diary@bench.test": {}}
+    busy_diary(fake, "floor-diary@bench.test", random.Random(1))
+    with serving(fake.app()) as google_url:
+        runs = bare_ladder(options.seconds, options.connections, ladder_db, google_url)
     floor = runs[0]
     for name in options.worlds.split(","):
         fake = FakeGoogle()
