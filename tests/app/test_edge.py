@@ -1,0 +1,60 @@
+"""The edge layer's body timer (app/middleware.py): a body that stalls is answered 408 once,
+and a request cancelled from outside (shutdown) is not mistaken for a stalled body."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from app.middleware import edge
+
+SCOPE: Any = {"type": "http", "path": "/retell/functions", "headers": []}
+
+
+async def never() -> Any:
+    await asyncio.Event().wait()  # a client that sends its headers and then nothing
+    raise AssertionError("unreachable")
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+        self.received: list[dict[str, Any]] = []
+
+    async def send(self, message: Any) -> None:
+        self.sent.append(message)
+
+    async def app(self, scope: Any, receive: Any, send: Any) -> None:
+        self.received.append(await receive())
+
+
+async def test_a_body_that_stalls_is_answered_408_and_the_app_hears_a_disconnect() -> None:
+    recorder = Recorder()
+    await edge(0.01)(recorder.app)(SCOPE, never, recorder.send)
+    assert recorder.received == [{"type": "http.disconnect"}]
+    assert recorder.sent[0]["type"] == "http.response.start"
+    assert recorder.sent[0]["status"] == 408
+
+
+async def test_a_request_cancelled_from_outside_is_not_answered_408() -> None:
+    recorder = Recorder()
+    served = asyncio.ensure_future(edge(10.0)(recorder.app)(SCOPE, never, recorder.send))
+    await asyncio.sleep(0.01)
+    served.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await served
+    assert recorder.sent == [] and recorder.received == []
+
+
+async def test_a_body_that_arrives_in_time_leaves_no_timer_behind() -> None:
+    recorder = Recorder()
+
+    async def body() -> Any:
+        return {"type": "http.request", "body": b"{}", "more_body": False}
+
+    await edge(0.01)(recorder.app)(SCOPE, body, recorder.send)
+    await asyncio.sleep(0.03)  # past the timeout: the cancelled timer must not fire
+    assert recorder.received == [{"type": "http.request", "body": b"{}", "more_body": False}]
+    assert recorder.sent == []
