@@ -33,6 +33,10 @@ class LocalCalendar:
         self._spans: dict[str, BusySpan] = {}
         self._lines: dict[str, str] = {}
         self._broken: str | None = None
+        # Moves on with every change of the busy time: this process is the file's only writer
+        # (app/data_lock.py), so it versions the file as Postgres versions our appointments,
+        # and searches' answers can be kept under it (app/db/kept_answers.py).
+        self.changes = 0
         try:
             if path.exists():
                 self._events = json.loads(path.read_text(encoding="utf-8")).get("events", {})
@@ -73,6 +77,7 @@ class LocalCalendar:
                 "appointment_id": event.appointment_id,
             }
             self._spans[key] = (int(event.start.timestamp()), int(event.end.timestamp()))
+            self.changes += 1
             self._lines[key] = _line(key, self._events[key])
             await self._save()
 
@@ -83,6 +88,7 @@ class LocalCalendar:
             if self._events.pop(key, None) is None:
                 return
             del self._spans[key]
+            self.changes += 1
             del self._lines[key]
             await self._save()
 
@@ -97,6 +103,7 @@ class LocalCalendar:
                 raise LookupError(event_id)
             event["start"], event["end"] = start.isoformat(), end.isoformat()
             self._spans[key] = (int(start.timestamp()), int(end.timestamp()))
+            self.changes += 1
             self._lines[key] = _line(key, event)
             await self._save()
 

@@ -33,9 +33,12 @@ _FIRST_SWEEP = 64
 _OWN = object()  # an answer that is not to be shared: each waiter computes its own
 
 
+Stamp = tuple[DataVersion, int]  # the business's data versions, and its local calendar's
+
+
 @dataclass(frozen=True, slots=True)
 class _Kept:
-    version: DataVersion
+    version: Stamp
     expires: float
     answer: Any
 
@@ -47,21 +50,27 @@ class KeptAnswers:
         business_id: str,
         ttl_seconds: float = TTL_SECONDS,
         size: int = 4096,
+        *,
+        local: Callable[[], int] | None = None,
     ) -> None:
         self._version = version
         self._business = business_id
+        self._local = local  # a local calendar file's change count, read in-process
         self._ttl = ttl_seconds
         self._size = size
         self._kept: dict[Hashable, _Kept] = {}
         self._sweep_at = _FIRST_SWEEP  # how many entries trigger dropping the expired ones
         # Searches being answered: who asks the same meanwhile waits for that answer, so an
         # expired answer is computed once, not by every concurrent caller at once.
-        self._flights: dict[tuple[Hashable, DataVersion], asyncio.Future[Any]] = {}
+        self._flights: dict[tuple[Hashable, Stamp], asyncio.Future[Any]] = {}
         self.hits = 0
         self.misses = 0
 
     async def recall(self, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
-        version = await current(self._version, self._business)
+        version = (
+            await current(self._version, self._business),
+            self._local() if self._local is not None else 0,
+        )
         kept = self._kept.get(key)
         if kept is not None and kept.version == version and kept.expires > time.monotonic():
             return cast(T, self._hit(kept))
@@ -100,7 +109,7 @@ class KeptAnswers:
         return kept.answer
 
     async def _answer(
-        self, key: Hashable, version: DataVersion, compute: Callable[[], Awaitable[T]]
+        self, key: Hashable, version: Stamp, compute: Callable[[], Awaitable[T]]
     ) -> T:
         flight: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._flights[(key, version)] = flight

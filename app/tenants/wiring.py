@@ -122,18 +122,22 @@ async def build_tenant(config: TenantConfig, shared: Shared, index: int = 0) -> 
         store=shared.store,
         clock=shared.clock,
         messages=shared.messages,
-        memo=_memo(shared, business, sync),
+        memo=_memo(shared, business, calendar, sync),
     )
     operator_key = named_secret(config.operator_key_env) if config.operator_key_env else None
     return Tenant(config, deps, journal, sync, channels, stack, operator_key)
 
 
-def _memo(shared: Shared, business: Business, sync: GoogleSync | None) -> Memo:
-    """Searches' answers are kept only where a data version covers every input: our
-    appointments in Postgres, and Google through its mirror (a local calendar file is not)."""
-    if shared.cache is None or sync is None:
+def _memo(shared: Shared, business: Business, calendar: Calendar, sync: GoogleSync | None) -> Memo:
+    """Searches' answers are kept only where a version covers every input: our appointments
+    in Postgres, and Google through its mirror, or a local calendar file by its change count."""
+    if shared.cache is None:
         return NoMemo()
-    return KeptAnswers(shared.cache.version, business.id)
+    if sync is not None:
+        return KeptAnswers(shared.cache.version, business.id)
+    if isinstance(calendar, LocalCalendar):
+        return KeptAnswers(shared.cache.version, business.id, local=lambda: calendar.changes)
+    return NoMemo()
 
 
 async def _keep_settings_in_postgres(business: Business, shared: Shared) -> None:

@@ -35,3 +35,22 @@ async def test_deleting_is_idempotent(tmp_path: Path) -> None:
     await calendar.delete_event("primary", EVENT.event_id)
     assert await calendar.busy(["primary"], NINE, NINE + timedelta(hours=1)) == {"primary": []}
     assert await LocalCalendar(tmp_path / "calendar.json").event("primary", EVENT.event_id) is None
+
+
+async def test_its_change_count_moves_with_every_change_of_the_busy_time_and_only_then(
+    tmp_path: Path,
+) -> None:
+    calendar = LocalCalendar(tmp_path / "calendar.json")
+    counts = [calendar.changes]
+    await calendar.create_event("primary", EVENT)
+    counts.append(calendar.changes)
+    await calendar.create_event("primary", EVENT)  # a repeat changes nothing
+    counts.append(calendar.changes)
+    later = NINE + timedelta(hours=2)
+    await calendar.move_event("primary", EVENT.event_id, later, later + timedelta(hours=1))
+    counts.append(calendar.changes)
+    await calendar.delete_event("primary", EVENT.event_id)
+    counts.append(calendar.changes)
+    await calendar.delete_event("primary", EVENT.event_id)  # already gone
+    counts.append(calendar.changes)
+    assert counts == [0, 1, 1, 2, 3, 3]

@@ -60,6 +60,18 @@ async def test_an_answer_is_kept_until_the_business_data_changes() -> None:
     assert search.runs == 3
 
 
+async def test_with_a_local_calendar_an_answer_is_kept_until_the_file_changes_too() -> None:
+    versions, search = Versions(), Search()
+    local = 0
+    memo = KeptAnswers(versions, "biz", local=lambda: local)
+    assert await memo.recall("q", search) == "10 AM"
+    search.answer = "11 AM"
+    assert await memo.recall("q", search) == "10 AM"
+    local = 1  # an event written to, moved in or deleted from the file
+    assert await memo.recall("q", search) == "11 AM"
+    assert search.runs == 2
+
+
 async def test_different_questions_are_answered_apart() -> None:
     memo = kept(Versions())
     assert await memo.recall("morning", Search("9 AM")) == "9 AM"
