@@ -1,6 +1,7 @@
 """Answers to searches, kept in memory while the business's data is unchanged: the
 :class:`agent_tools.ports.Memo` of a business whose every input a version covers (our
-appointments in Postgres, and Google through the mirror).
+appointments in Postgres, and Google through the mirror or a local calendar file by its change
+count).
 
 A kept answer is served only while the business's data versions (both: our appointments' and the
 mirror's, app/db/versions.py) are the ones read before it was computed, so a change committed
