@@ -80,9 +80,9 @@ def edge(body_timeout_seconds: float) -> Callable[[ASGIApp], ASGIApp]:
                 try:
                     return await receive()
                 except asyncio.CancelledError:
-                    if not expired:
-                        raise  # cancelled from outside (shutdown): not a stalled body
-                    task.uncancel()
+                    # Cancelled from outside (shutdown), or from outside too: not a stalled body.
+                    if not expired or task.uncancel() > 0:
+                        raise
                     if not started:
                         timed_out = True
                         await reply(send_with_id, 408, "Request body timed out")

@@ -58,3 +58,20 @@ async def test_a_body_that_arrives_in_time_leaves_no_timer_behind() -> None:
     await asyncio.sleep(0.03)  # past the timeout: the cancelled timer must not fire
     assert recorder.received == [{"type": "http.request", "body": b"{}", "more_body": False}]
     assert recorder.sent == []
+
+
+async def test_a_cancellation_from_outside_at_the_timeout_still_cancels_the_request() -> None:
+    """The timer and a shutdown cancel the request in the same turn of the loop: the
+    shutdown's cancellation is not swallowed as a stalled body."""
+    recorder = Recorder()
+
+    async def stalled_then_shut_down() -> Any:
+        task = asyncio.current_task()
+        assert task is not None
+        asyncio.get_running_loop().call_soon(task.cancel)  # beside the timer, which is due now
+        return await never()
+
+    stalled = edge(0.0)(recorder.app)(SCOPE, stalled_then_shut_down, recorder.send)
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.ensure_future(stalled)
+    assert recorder.sent == []
