@@ -23,6 +23,7 @@ from agent_tools.ports import (
     StoreUnavailableError,
 )
 from app.db import rows
+from app.db.kept_occupancy import KeptOccupancy
 from app.db.span_cache import SpanCache
 from app.journal import ToolCallRecord
 from app.retry import DEADLOCK
@@ -115,7 +116,7 @@ class PostgresAppointmentStore:
         *,
         except_id: str | None = None,
     ) -> Occupancy:
-        async def fetch(low: datetime, high: datetime) -> Occupancy:
+        if self._cache is None or except_id is not None:
             async with _faults():
                 # One row per calendar and room unit, its spans as two arrays in one order:
                 # decoding thousands of rows one by one was most of a read's CPU.
@@ -125,17 +126,48 @@ class PostgresAppointmentStore:
                     business_id,
                     list(calendar_ids),
                     list(room_units),
-                    low,
-                    high,
+                    start,
+                    end,
                     except_id,
                 )
             return rows.occupancy_of_arrays(found, calendar_ids, room_units)
 
-        if self._cache is None or except_id is not None:
-            return await fetch(start, end)
+        async def fetch(low: datetime, high: datetime) -> KeptOccupancy:
+            async with _faults():
+                found = await self._pool.fetch(
+                    "select kind, key, array_agg(id order by s, e) as ids,"
+                    " array_agg(s order by s, e) as s, array_agg(e order by s, e) as e"
+                    " from fd_blocked_each_by_id($1, $2, $3, $4, $5) group by kind, key",
+                    business_id,
+                    list(calendar_ids),
+                    list(room_units),
+                    low,
+                    high,
+                )
+            return KeptOccupancy.of_rows(found, calendar_ids, room_units)
+
+        async def catch_up(
+            kept: KeptOccupancy, since: int, low: datetime, high: datetime
+        ) -> tuple[KeptOccupancy, int] | None:
+            async with _faults():
+                changes = await self._pool.fetchval(
+                    "select fd_blocked_changes($1, $2, $3, $4, $5, $6)",
+                    business_id,
+                    list(calendar_ids),
+                    list(room_units),
+                    low,
+                    high,
+                    since,
+                )
+            return kept.changed(changes, since)
+
         key = ("occupancy", business_id, tuple(calendar_ids), tuple(room_units))
-        kept = await self._cache.get(key, start, end, fetch, business_id, part="appointments")
-        return kept if kept is not None else await fetch(start, end)
+        kept = await self._cache.get(
+            key, start, end, fetch, business_id, part="appointments", catch_up=catch_up
+        )
+        if kept is None:  # pragma: no cover
+            raise AssertionError("unreachable: fetch never answers None")
+        return kept.occupancy
 
     async def count_by_day(
         self,

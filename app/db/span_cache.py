@@ -10,7 +10,9 @@ very next search, and a booking does not throw away the mirror's busy time. Valu
 for a day-aligned window a little wider than asked, so searches during the day share them, and
 live ``ttl_seconds`` at most (a kept copy of the mirror is never older than the mirror's own
 freshness allows: app/db/calendar_mirror.py asks for that much more freshness when it reads
-for keeping).
+for keeping). A value whose rows say what changed since a version (our appointments:
+app/db/kept_occupancy.py) is brought up to date by reading only those changes; it still lives
+no longer than its full read allows.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ from typing import Generic, Literal, TypeVar, cast
 from app.db.versions import Version, current, read_kept, read_unversioned
 
 T = TypeVar("T")
+# A kept value (read at a version) brought up to date: the value now and the version it stands
+# at, or None when it must be read again in full.
+CatchUp = Callable[[T, int, datetime, datetime], Awaitable[tuple[T, int] | None]]
 Part = Literal["appointments", "mirror"]  # which of a business's data a kept value is read from
 
 _DAY = timedelta(days=1)
@@ -56,6 +61,7 @@ class SpanCache:
         self._entries: dict[Hashable, _Entry[object]] = {}
         self.hits = 0
         self.misses = 0
+        self.caught_up = 0
 
     @property
     def version(self) -> Version:
@@ -71,26 +77,40 @@ class SpanCache:
         business_id: str,
         *,
         part: Part,
+        catch_up: CatchUp[T] | None = None,
     ) -> T | None:
         """The value for ``key`` (read from ``business_id``'s rows of ``part``) covering
-        ``[start, end)``: kept, or fetched for a wider window (a None from ``fetch`` is not
-        kept)."""
+        ``[start, end)``: kept, brought up to date by ``catch_up`` when the version moved on,
+        or fetched for a wider window (a None from ``fetch`` is not kept)."""
         version = getattr(await current(self._version, business_id), part)
-        entry = self._entries.get(key)
+        entry = cast(_Entry[T] | None, self._entries.get(key))
         if (
             entry is not None
-            and entry.version == version
             and entry.expires > time.monotonic()
             and entry.start <= start
             and end <= entry.end
         ):
-            self.hits += 1
-            read_kept(entry.expires)
-            return cast(T, entry.value)
+            if entry.version == version:
+                self.hits += 1
+                read_kept(entry.expires)
+                return entry.value
+            if catch_up is not None and entry.version < version:
+                caught = await catch_up(entry.value, entry.version, entry.start, entry.end)
+                if caught is not None:
+                    self.caught_up += 1
+                    # Every change up to the version read is in (versions commit in order).
+                    value, at = caught[0], max(caught[1], version)
+                    newest = self._entries.get(key)
+                    if newest is None or newest.version < at:
+                        self._entries[key] = _Entry(
+                            at, entry.expires, entry.start, entry.end, value
+                        )
+                    read_kept(entry.expires)
+                    return value
         self.misses += 1
         low, high = widened(start, end)
-        value = await fetch(low, high)
-        if value is None:
+        fetched = await fetch(low, high)
+        if fetched is None:
             read_unversioned()  # the caller reads elsewhere (Google itself)
         else:
             # Kept under the version read before it: a change committed meanwhile moved the
@@ -98,6 +118,6 @@ class SpanCache:
             if len(self._entries) >= self._size:
                 self._entries.clear()
             expires = time.monotonic() + self.ttl_seconds
-            self._entries[key] = _Entry(version, expires, low, high, value)
+            self._entries[key] = _Entry(version, expires, low, high, fetched)
             read_kept(expires)
-        return value
+        return fetched
