@@ -10,6 +10,7 @@ and a copy older than the last delete is read again in full.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -50,37 +51,53 @@ class KeptOccupancy:
 
     def changed(self, changes: Mapping[str, Any], since: int) -> tuple[KeptOccupancy, int] | None:
         """This copy (kept at version ``since``) with fd_blocked_changes' answer applied, and
-        the version it now stands at; None when a delete since then means reading it all."""
+        the version it now stands at; None when a delete since then means reading it all. The
+        copy is left as it was; only the lanes a change touches are copied (the rest are
+        shared), each kept in order by bisection rather than sorted again."""
         if int(changes["deleted_in"]) > since:
             return None
         changed: list[list[Any]] = changes["changed"]
         if not changed:
             return self, since
-        calendars, rooms = dict(self.calendars), dict(self.rooms)
-        touched: set[tuple[str, str]] = set()
+        edit = _Edit(self)
         gone = {entry[0] for entry in changed}
-        for kind, lanes in (("calendar", calendars), ("room", rooms)):
+        for kind, lanes in (("calendar", self.calendars), ("room", self.rooms)):
             for key, lane in lanes.items():
-                if not gone.isdisjoint(lane):
-                    lanes[key] = {i: span for i, span in lane.items() if i not in gone}
-                    touched.add((kind, key))
+                for appointment_id in [i for i in gone if i in lane]:
+                    edit.remove(kind, key, appointment_id)
         for appointment_id, _, kind, key, start, end in changed:
-            lanes = calendars if kind == "calendar" else rooms
-            if kind is None or key not in lanes:
-                continue  # it blocks nothing asked for in the window
-            if (kind, key) not in touched:
-                lanes[key] = dict(lanes[key])
-                touched.add((kind, key))
-            lanes[key][appointment_id] = (int(start), int(end))
-        occupancy = Occupancy(
-            {**self.occupancy.calendars, **_listed(calendars, "calendar", touched)},
-            {**self.occupancy.rooms, **_listed(rooms, "room", touched)},
-        )
-        return KeptOccupancy(calendars, rooms, occupancy), max(since, *(e[1] for e in changed))
+            if kind is not None and key in (self.calendars if kind == "calendar" else self.rooms):
+                edit.add(kind, key, appointment_id, (int(start), int(end)))
+        return edit.done(), max(since, *(entry[1] for entry in changed))
 
 
-def _listed(
-    lanes: dict[str, Lane], kind: str, only: set[tuple[str, str]]
-) -> dict[str, list[BusySpan]]:
-    """The spans of the ``only`` lanes of ``kind``, each in order."""
-    return {key: sorted(lane.values()) for key, lane in lanes.items() if (kind, key) in only}
+class _Edit:
+    """A new KeptOccupancy from an old one: lanes copied on their first change."""
+
+    def __init__(self, old: KeptOccupancy) -> None:
+        self._lanes = {"calendar": dict(old.calendars), "room": dict(old.rooms)}
+        self._listed = {
+            "calendar": dict(old.occupancy.calendars),
+            "room": dict(old.occupancy.rooms),
+        }
+        self._copied: set[tuple[str, str]] = set()
+
+    def _lane(self, kind: str, key: str) -> tuple[Lane, list[BusySpan]]:
+        if (kind, key) not in self._copied:
+            self._copied.add((kind, key))
+            self._lanes[kind][key] = dict(self._lanes[kind][key])
+            self._listed[kind][key] = list(self._listed[kind][key])
+        return self._lanes[kind][key], self._listed[kind][key]
+
+    def remove(self, kind: str, key: str, appointment_id: str) -> None:
+        lane, spans = self._lane(kind, key)
+        del spans[bisect.bisect_left(spans, lane.pop(appointment_id))]
+
+    def add(self, kind: str, key: str, appointment_id: str, span: BusySpan) -> None:
+        lane, spans = self._lane(kind, key)
+        lane[appointment_id] = span
+        bisect.insort(spans, span)
+
+    def done(self) -> KeptOccupancy:
+        occupancy = Occupancy(self._listed["calendar"], self._listed["room"])
+        return KeptOccupancy(self._lanes["calendar"], self._lanes["room"], occupancy)
