@@ -19,6 +19,7 @@ class Run:
     p99_ms: float
     non_2xx: int
     cpu_us: float = float("nan")  # the server's CPU (user + system) per request answered
+    db_us: float = float("nan")  # every Postgres process's CPU per request answered
     checked: str = ""
 
 
@@ -26,6 +27,19 @@ def cpu_seconds(pid: int) -> float:
     """User + system CPU time the process has used so far (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU time used so far by the Postgres processes on this machine (its backends do a
+    booking's database work, on the same cores as the server)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "comm").read_text().strip() == "postgres":
+                total += cpu_seconds(int(entry.name))
+        except OSError:  # gone meanwhile
+            continue
+    return total
 
 
 def _ms(text: str | None) -> float:
@@ -47,7 +61,7 @@ def wrk(
 ) -> Run:
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
     command += ["--timeout", "10s", "-s", str(HERE / "wrk" / script), url]
-    cpu_before = cpu_seconds(server_pid)
+    cpu_before, db_before = cpu_seconds(server_pid), postgres_cpu_seconds()
     output = subprocess.run(
         command,
         capture_output=True,
@@ -57,29 +71,33 @@ def wrk(
         env={**os.environ, **env},
     ).stdout
     cpu = cpu_seconds(server_pid) - cpu_before
+    db = postgres_cpu_seconds() - db_before
     answered = re.search(r"(\d+) requests in", output)
     rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
     p50 = re.search(r"50%\s+([\d.]+\w+)", output)
     p99 = re.search(r"99%\s+([\d.]+\w+)", output)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    count = int(answered[1]) if answered else 0
     return Run(
         name,
         float(rate[1]) if rate else 0.0,
         _ms(p50[1] if p50 else None),
         _ms(p99[1] if p99 else None),
         int(errors[1]) if errors else 0,
-        cpu / int(answered[1]) * 1e6 if answered and int(answered[1]) else float("nan"),
+        cpu / count * 1e6 if count else float("nan"),
+        db / count * 1e6 if count else float("nan"),
     )
 
 
 def figures(run: Run, floor: Run) -> str:
-    """One line: throughput and p99 as ratios to ``floor``, and the server's CPU per request
-    (a figure that moves less than throughput when other work shares the machine)."""
+    """One line: throughput and p99 as ratios to ``floor``, the server's CPU per request (a
+    figure that moves less than throughput when other work shares the machine), and
+    Postgres's (backends of any database on the machine: nothing else uses it during a run)."""
     ratio = floor.rate / run.rate if run.rate else float("inf")
     line = (
         f"{run.name:36s} {run.rate:7.0f} req/s (1/{ratio:4.1f})  p50 {run.p50_ms:6.2f} ms  "
         f"p99 {run.p99_ms:6.2f} ms ({run.p99_ms / floor.p99_ms:4.1f}x)  "
         f"cpu {run.cpu_us:5.0f} us/req ({run.cpu_us / floor.cpu_us:4.1f}x)  "
-        f"non-2xx {run.non_2xx}"
+        f"db {run.db_us:5.0f} us/req  non-2xx {run.non_2xx}"
     )
     return line + (f"  {run.checked}" if run.checked else "")
