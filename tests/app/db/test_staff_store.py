@@ -10,7 +10,7 @@ from datetime import timedelta
 import asyncpg
 import pytest
 
-from agent_tools.ports import Placement, SlotConflictError
+from agent_tools.ports import Booking, Placement, SlotConflictError
 from app.db.appointments import PostgresAppointmentStore
 from tests.app.db.test_appointments import NINE, booking
 
@@ -55,6 +55,33 @@ async def test_a_persons_daily_cap_holds_when_bookings_race(
     await store.reserve(
         replace(booking(9, NINE + timedelta(days=1), calendar="lena@x"), max_per_day_staff=2)
     )
+
+
+async def test_a_persons_day_is_their_local_day_at_both_edges(
+    store: PostgresAppointmentStore,
+) -> None:
+    """23:00 in New York is the next day in UTC, and 00:30 the next local day: each counts for
+    its own local date (the cap is read over an index range, then by the exact local date)."""
+    late = NINE.replace(hour=23)  # 04:00 UTC the next day
+
+    def at(index: int, hours: float) -> Booking:
+        start = late + timedelta(hours=hours)
+        return replace(
+            booking(index, start, calendar="edge@x"),
+            end=start + timedelta(minutes=20),
+            blocked_end=start + timedelta(minutes=20),
+            max_per_day_staff=1,
+            zone="America/New_York",
+        )
+
+    await store.reserve(at(1, 0))  # 23:00 on the 11th
+    await store.reserve(at(2, 1.5))  # 00:30 on the 12th: another day
+    # A full day is "not this person then" (the next free person is tried).
+    with pytest.raises(SlotConflictError):
+        await store.reserve(at(3, -14))  # 09:00 on the 11th: that day is full
+    with pytest.raises(SlotConflictError):
+        await store.reserve(at(4, 22.5))  # 21:30 on the 12th: so is that one
+    assert await store.get("apt_test3") is None and await store.get("apt_test4") is None
 
 
 async def test_a_move_can_change_person_and_room_and_keeps_them_when_not_told(
