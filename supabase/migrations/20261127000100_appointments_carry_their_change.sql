@@ -75,28 +75,33 @@ create or replace function fd_blocked_changes(
     p_business text, p_calendars text[], p_units text[], p_from timestamptz, p_to timestamptz,
     p_since bigint
 ) returns jsonb
-language sql stable as $$
-    select jsonb_build_object(
-        'deleted_in', coalesce(
-            (select deleted_in from data_versions where business_id = p_business), 0),
-        'changed', coalesce((
-            select jsonb_agg(jsonb_build_array(a.id, a.changed_in, x.kind, x.key,
-                                               extract(epoch from lower(a.blocked))::bigint,
-                                               extract(epoch from upper(a.blocked))::bigint))
-            from appointments a
-            left join lateral (
-                select 'calendar' as kind, c.external_id as key from calendars c
-                where c.id = a.calendar_id and c.external_id = any(p_calendars)
-                union all
-                select 'room', r.unit from room_units r
-                where r.id = a.room_unit_id and r.unit = any(p_units)
-            ) x on a.status <> 'cancelled' and a.blocked && tstzrange(p_from, p_to)
-            where a.business_id = p_business and a.changed_in > p_since), '[]'::jsonb))
+language plpgsql stable as $$
+begin
+    return (
+        select jsonb_build_object(
+            'deleted_in', coalesce(
+                (select deleted_in from data_versions where business_id = p_business), 0),
+            'changed', coalesce((
+                select jsonb_agg(jsonb_build_array(a.id, a.changed_in, x.kind, x.key,
+                                                   extract(epoch from lower(a.blocked))::bigint,
+                                                   extract(epoch from upper(a.blocked))::bigint))
+                from appointments a
+                left join lateral (
+                    select 'calendar' as kind, c.external_id as key from calendars c
+                    where c.id = a.calendar_id and c.external_id = any(p_calendars)
+                    union all
+                    select 'room', r.unit from room_units r
+                    where r.id = a.room_unit_id and r.unit = any(p_units)
+                ) x on a.status <> 'cancelled' and a.blocked && tstzrange(p_from, p_to)
+                where a.business_id = p_business and a.changed_in > p_since), '[]'::jsonb)));
+end
 $$;
 
--- fd_blocked_each with each span's appointment, for a copy that changes are applied to.
+-- fd_blocked_each (20261124001100) with each span's appointment, for a copy that changes are
+-- applied to; fd_blocked_each is now this without the ids (both are inlined into the caller).
 create or replace function fd_blocked_each_by_id(
-    p_business text, p_calendars text[], p_units text[], p_from timestamptz, p_to timestamptz
+    p_business text, p_calendars text[], p_units text[], p_from timestamptz, p_to timestamptz,
+    p_except text default null
 ) returns table (kind text, key text, id text, s bigint, e bigint)
 language sql stable as $$
     select 'calendar', c.external_id, a.id,
@@ -104,10 +109,21 @@ language sql stable as $$
     from appointments a join calendars c on c.id = a.calendar_id
     where c.business_id = p_business and c.external_id = any(p_calendars)
       and a.status <> 'cancelled' and a.blocked && tstzrange(p_from, p_to)
+      and a.id is distinct from p_except
     union all
     select 'room', r.unit, a.id,
            extract(epoch from lower(a.blocked))::bigint, extract(epoch from upper(a.blocked))::bigint
     from appointments a join room_units r on r.id = a.room_unit_id
     where r.business_id = p_business and r.unit = any(p_units)
       and a.status <> 'cancelled' and a.blocked && tstzrange(p_from, p_to)
+      and a.id is distinct from p_except
+$$;
+
+create or replace function fd_blocked_each(
+    p_business text, p_calendars text[], p_units text[], p_from timestamptz, p_to timestamptz,
+    p_except text default null
+) returns table (kind text, key text, s bigint, e bigint)
+language sql stable as $$
+    select kind, key, s, e
+    from fd_blocked_each_by_id(p_business, p_calendars, p_units, p_from, p_to, p_except)
 $$;

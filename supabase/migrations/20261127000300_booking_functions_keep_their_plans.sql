@@ -3,8 +3,9 @@
 -- language-sql function keeps no plan between calls, where a plpgsql one keeps each
 -- statement's plan for the session. Measured with track_functions = 'all' on the one-calendar
 -- bench world (mixed 9:1, 10 s; self time a call): fd_by_intent 0.43 ms (asked on every
--- refused booking: is this call's booking of that slot already held?), fd_blocked_changes
--- 0.58 ms, fd_appointment_json 0.28 ms (twice per booking). The same queries, now in plpgsql.
+-- refused booking: is this call's booking of that slot already held?), fd_appointment_json
+-- 0.28 ms (twice per booking). The same queries, now in plpgsql. (fd_blocked_changes, of
+-- 20261127000100, is plpgsql for the same reason: 0.58 ms a call as language sql, 0.29 ms.)
 
 create or replace function fd_appointment_json(a appointments) returns jsonb
 language plpgsql stable as $$
@@ -31,31 +32,5 @@ begin
     return (select fd_appointment_json(a) from appointments a
             where a.business_id = p_business and a.intent_key = p_intent
               and a.status <> 'cancelled');
-end
-$$;
-
-create or replace function fd_blocked_changes(
-    p_business text, p_calendars text[], p_units text[], p_from timestamptz, p_to timestamptz,
-    p_since bigint
-) returns jsonb
-language plpgsql stable as $$
-begin
-    return (
-        select jsonb_build_object(
-            'deleted_in', coalesce(
-                (select deleted_in from data_versions where business_id = p_business), 0),
-            'changed', coalesce((
-                select jsonb_agg(jsonb_build_array(a.id, a.changed_in, x.kind, x.key,
-                                                   extract(epoch from lower(a.blocked))::bigint,
-                                                   extract(epoch from upper(a.blocked))::bigint))
-                from appointments a
-                left join lateral (
-                    select 'calendar' as kind, c.external_id as key from calendars c
-                    where c.id = a.calendar_id and c.external_id = any(p_calendars)
-                    union all
-                    select 'room', r.unit from room_units r
-                    where r.id = a.room_unit_id and r.unit = any(p_units)
-                ) x on a.status <> 'cancelled' and a.blocked && tstzrange(p_from, p_to)
-                where a.business_id = p_business and a.changed_in > p_since), '[]'::jsonb)));
 end
 $$;
