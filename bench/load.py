@@ -1,5 +1,6 @@
 """Load on loopback with wrk: sustained find_slots, and mixed find/book traffic, on Postgres +
-Redis with the local Google stand-in (every calendar's mirror synced first), next to a ladder
+Redis with the local Google stand-in (every calendar's mirror synced first, and a booking
+history written and analyzed: bench/load_history.py), next to a ladder
 of bare Litestar endpoints measured in the same run (bench/bare.py). Three worlds: one calendar,
 one business of 8 staff searched for "anyone", 200 businesses with a random one per request.
 A run of bookings alone says what one costs. After each world's runs the database and the
@@ -27,6 +28,7 @@ import httpx
 
 from bench.booking import REDIS_URL, fresh_database
 from bench.load_checks import double_bookings, google_overlaps
+from bench.load_history import seed_history
 from bench.load_worlds import CREDENTIALS_ENV, WORLDS, World, busy_diary
 from bench.stats import machine
 from bench.webhook import free_port, wait_ready
@@ -119,6 +121,7 @@ def load_world(
             wait_ready(f"http://127.0.0.1:{port}", app)
             if not asyncio.run(synced(database_url, len(world.calendars), 120)):
                 raise SystemExit(f"{world.name}: the mirrors were not synced within 120 s")
+            asyncio.run(seed_history(database_url, world.lanes))
             url = f"http://127.0.0.1:{port}"
             runs = [
                 wrk(

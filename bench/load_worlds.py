@@ -5,6 +5,7 @@ local Google stand-in, with every calendar's mirror synced before the load start
 from __future__ import annotations
 
 import random
+import tomllib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ from tests.fakes.google_calendar import FakeGoogle
 
 ROOT = Path(__file__).parent.parent
 ONE_CALENDAR = ROOT / "tests" / "fixtures" / "business.toml"
+ONE_BUSINESS = tomllib.loads(ONE_CALENDAR.read_text(encoding="utf-8"))["business"]["id"]
 BUSY_EVENTS = 40  # per calendar, over the next four weeks: a working diary
 CREDENTIALS_ENV = "GOOGLE_CREDENTIALS_BENCH"
 
@@ -26,6 +28,9 @@ class World:
     calendars: list[str]  # every calendar the searches read (each must be synced first)
     env: dict[str, str] = field(default_factory=dict)  # for the server
     wrk_env: dict[str, str] = field(default_factory=dict)  # for the load scripts
+    # (business id, staff id, calendar) of each calendar bookings land on: its history
+    # (bench/load_history.py) is written there
+    lanes: list[tuple[str, str | None, str]] = field(default_factory=list)
 
 
 def busy_diary(fake: FakeGoogle, calendar: str, rng: random.Random) -> None:
@@ -49,7 +54,13 @@ def _event(event_id: str, start: datetime, minutes: int) -> dict[str, Any]:
 
 def one_calendar(fake: FakeGoogle, root: Path) -> World:
     fake.events[CAL] = {}
-    return World("one calendar", ONE_CALENDAR, [CAL], env={"GOOGLE_CALENDAR_ID": CAL})
+    return World(
+        "one calendar",
+        ONE_CALENDAR,
+        [CAL],
+        env={"GOOGLE_CALENDAR_ID": CAL},
+        lanes=[(ONE_BUSINESS, None, CAL)],
+    )
 
 
 def eight_staff(fake: FakeGoogle, root: Path) -> World:
@@ -65,7 +76,13 @@ def eight_staff(fake: FakeGoogle, root: Path) -> World:
     config = root / "eight-staff.toml"
     config.write_text(text, encoding="utf-8")
     fake.events[CAL] = {}
-    return World("8 staff, anyone", config, [*calendars, CAL], env={"GOOGLE_CALENDAR_ID": CAL})
+    return World(
+        "8 staff, anyone",
+        config,
+        [*calendars, CAL],
+        env={"GOOGLE_CALENDAR_ID": CAL},
+        lanes=[(ONE_BUSINESS, f"p{index}", c) for index, c in enumerate(calendars)],
+    )
 
 
 def many_businesses(fake: FakeGoogle, root: Path, count: int = 200) -> World:
@@ -93,6 +110,7 @@ def many_businesses(fake: FakeGoogle, root: Path, count: int = 200) -> World:
         directory,
         calendars,
         wrk_env={"BENCH_BUSINESSES": str(count)},
+        lanes=[(f"bench-{index:03d}", None, c) for index, c in enumerate(calendars)],
     )
 
 
