@@ -57,6 +57,15 @@ async def open_search(
     return Search(business, service, now, lanes, named=named, rooms=rooms, slack=slack)
 
 
+async def open_every_search(deps: Deps) -> None:
+    """Open each service's search for anyone, as most calls' first question does, so the busy
+    time it reads is kept before the first caller asks (an instance does this once each
+    business's calendars are first synced)."""
+    now = deps.clock()
+    for service in deps.business.services:
+        await open_search(deps, service, now)  # services of the same people share one load
+
+
 async def _load(
     deps: Deps,
     members: Sequence[StaffMember],

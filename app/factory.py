@@ -236,6 +236,7 @@ async def _open_database(
         await connection.reset()
     kind = "postgres" if settings.database_url else "embedded"
     cache = _span_cache(pool, len(configs))
+    stack.push_async_callback(cache.aclose)  # before the pool closes: its reads ahead use it
     return _Database(
         kind,
         pool,

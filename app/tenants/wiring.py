@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field, replace
@@ -23,6 +24,7 @@ from google.auth.credentials import Credentials
 from google.auth.exceptions import GoogleAuthError
 
 from agent_tools.business import Business
+from agent_tools.busy import open_every_search
 from agent_tools.errors import ConfigError
 from agent_tools.ports import Deps, Memo, MessageDesk, NoMemo, NoMessageDesk
 from app import reconciler
@@ -45,6 +47,8 @@ from calendar_adapter.google import GoogleCalendar
 from calendar_adapter.google_auth import load_credentials
 from calendar_adapter.local import LocalCalendar
 from calendar_adapter.protocol import Calendar
+
+log = structlog.get_logger("frontdesk.tenants")
 
 
 @dataclass(frozen=True)
@@ -90,15 +94,21 @@ async def build_tenant(config: TenantConfig, shared: Shared, index: int = 0) -> 
     stack = AsyncExitStack()
     try:
         business, calendar, sync = await _open_calendar(config, shared, credentials, stack)
+        deps = Deps(
+            business=business,
+            calendar=calendar,
+            store=shared.store,
+            clock=shared.clock,
+            messages=shared.messages,
+            memo=_memo(shared, business, calendar, sync),
+        )
         journal = Journal(shared.store, business.id, shared.tool_calls)
         stack.push_async_callback(journal.drain)
         settings = shared.settings
         channels = _push_channels(sync, settings, business.id)
         delay = start_delay(index)
         if sync is not None:
-            _start_google_sync(
-                sync, channels, settings, stack, delay=delay, business_id=business.id
-            )
+            _start_google_sync(sync, channels, deps, settings, stack, delay=delay)
         background(
             stack,
             _after(
@@ -116,14 +126,6 @@ async def build_tenant(config: TenantConfig, shared: Shared, index: int = 0) -> 
     except BaseException:
         await stack.aclose()
         raise
-    deps = Deps(
-        business=business,
-        calendar=calendar,
-        store=shared.store,
-        clock=shared.clock,
-        messages=shared.messages,
-        memo=_memo(shared, business, calendar, sync),
-    )
     operator_key = named_secret(config.operator_key_env) if config.operator_key_env else None
     return Tenant(config, deps, journal, sync, channels, stack, operator_key)
 
@@ -216,19 +218,38 @@ def _push_channels(
 def _start_google_sync(
     sync: GoogleSync,
     channels: PushChannels | None,
+    deps: Deps,
     settings: Settings,
     stack: AsyncExitStack,
     *,
     delay: float,
-    business_id: str,
 ) -> None:
     """In the background, so a Google that is down delays nothing: the safety poll (its first
-    pass fills the mirror) and the push channels (opened with backoff until Google answers)."""
+    pass fills the mirror, then the searches are opened once) and the push channels (opened
+    with backoff until Google answers)."""
+    business_id = deps.business.id
     if channels is not None:
         stack.push_async_callback(channels.close)
         background(stack, _after(delay, channels.keep_open(), business_id))
     stack.push_async_callback(sync.drain)
-    background(stack, _after(delay, sync.poll_forever(settings.google_poll_seconds), business_id))
+    every = settings.google_poll_seconds
+    background(stack, _after(delay, _synced_and_warm(sync, deps, every), business_id))
+
+
+async def _synced_and_warm(sync: GoogleSync, deps: Deps, every_seconds: float) -> None:
+    """The first sync, then every search of the business opened once, so its first caller
+    does not wait for its busy time to be read (a cold read of 200 businesses was the tail of
+    bench.load's searches: docs/operations.md); then the safety poll."""
+    await sync.sync_all()
+    began = time.perf_counter()
+    try:
+        await open_every_search(deps)
+    except Exception as error:  # a Google or database away now: the first search reads itself
+        log.warning("searches.warm_failed", error=type(error).__name__)
+    else:
+        log.info("searches.warmed", duration_ms=round((time.perf_counter() - began) * 1000, 1))
+    await asyncio.sleep(every_seconds)
+    await sync.poll_forever(every_seconds)
 
 
 async def _after(delay: float, work: Any, business_id: str) -> None:

@@ -156,3 +156,115 @@ async def test_a_change_before_the_next_call_is_seen_by_it() -> None:
     source.value = "spans v2"
     with one_version_per_call():
         assert await cache.get("k", NOW, LATER, source, "biz", part="appointments") == "spans v2"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def _settled(cache: SpanCache) -> None:
+    """Let the background reads under way finish."""
+    for _ in range(5):
+        await asyncio.sleep(0)
+
+
+async def test_a_value_served_late_in_its_life_is_read_again_behind_the_search() -> None:
+    versions, source, clock = Versions(), Source(), Clock()
+    cache = SpanCache(versions, ttl_seconds=30, clock=clock)
+    await cache.get("k", NOW, LATER, source, "biz", part="appointments")
+    clock.now += 15  # half its life: served, nothing read
+    source.value = "spans v2"
+    assert await cache.get("k", NOW, LATER, source, "biz", part="appointments") == "spans v1"
+    await _settled(cache)
+    assert len(source.fetches) == 1
+    clock.now += 10  # its last third: still served, and read again meanwhile
+    assert await cache.get("k", NOW, LATER, source, "biz", part="appointments") == "spans v1"
+    await _settled(cache)
+    assert source.fetches == [widened(NOW, LATER)] * 2 and cache.refreshed == 1
+    clock.now += 20  # past the first read's life: the second is served, nothing more read
+    assert await cache.get("k", NOW, LATER, source, "biz", part="appointments") == "spans v2"
+    assert len(source.fetches) == 2 and cache.misses == 1
+
+
+async def test_one_read_ahead_at_a_time_however_many_searches_ask() -> None:
+    versions, clock = Versions(), Clock()
+    cache = SpanCache(versions, ttl_seconds=30, clock=clock)
+    release = asyncio.Event()
+    reads = 0
+
+    async def slow(low: datetime, high: datetime) -> str:
+        nonlocal reads
+        reads += 1
+        if reads > 1:
+            await release.wait()
+        return f"read {reads}"
+
+    await cache.get("k", NOW, LATER, slow, "biz", part="appointments")
+    clock.now += 25
+    for _ in range(5):
+        assert await cache.get("k", NOW, LATER, slow, "biz", part="appointments") == "read 1"
+        await asyncio.sleep(0)
+    release.set()
+    await _settled(cache)
+    assert reads == 2
+    assert await cache.get("k", NOW, LATER, slow, "biz", part="appointments") == "read 2"
+
+
+async def test_a_read_ahead_never_replaces_what_a_later_change_brought() -> None:
+    versions, clock = Versions(), Clock()
+    cache = SpanCache(versions, ttl_seconds=30, clock=clock)
+    stalled = asyncio.Event()
+    reads: list[str] = []
+
+    async def source(low: datetime, high: datetime) -> str:
+        value = "after the booking" if versions.now.get("biz") else "before the booking"
+        reads.append(value)
+        if len(reads) == 2:  # the read ahead: it finishes last
+            await stalled.wait()
+        return value
+
+    await cache.get("k", NOW, LATER, source, "biz", part="appointments")
+    clock.now += 25
+    await cache.get("k", NOW, LATER, source, "biz", part="appointments")  # starts it
+    await asyncio.sleep(0)
+    versions.booked("biz")  # a booking commits; the next search reads it
+    assert await cache.get("k", NOW, LATER, source, "biz", part="appointments") == (
+        "after the booking"
+    )
+    stalled.set()
+    await _settled(cache)
+    assert await cache.get("k", NOW, LATER, source, "biz", part="appointments") == (
+        "after the booking"
+    )
+    assert reads == ["before the booking", "before the booking", "after the booking"]
+    assert cache.refreshed == 0
+
+
+async def test_a_failed_read_ahead_leaves_the_kept_value_until_it_expires() -> None:
+    versions, clock = Versions(), Clock()
+    cache = SpanCache(versions, ttl_seconds=30, clock=clock)
+    failing = False
+    reads = 0
+
+    async def source(low: datetime, high: datetime) -> str:
+        nonlocal reads
+        reads += 1
+        if failing:
+            raise OSError("connection reset")
+        return f"read {reads}"
+
+    await cache.get("k", NOW, LATER, source, "biz", part="appointments")
+    clock.now += 25
+    failing = True
+    assert await cache.get("k", NOW, LATER, source, "biz", part="appointments") == "read 1"
+    await _settled(cache)
+    assert reads == 2 and cache.refreshed == 0
+    assert await cache.get("k", NOW, LATER, source, "biz", part="appointments") == "read 1"
+    await _settled(cache)
+    failing = False
+    clock.now += 10  # expired: the search reads it itself
+    assert await cache.get("k", NOW, LATER, source, "biz", part="appointments") == "read 4"
