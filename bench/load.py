@@ -1,7 +1,8 @@
 """Load on loopback with wrk: sustained find_slots, and mixed find/book traffic, on Postgres +
 Redis with the local Google stand-in (every calendar's mirror synced first, and a booking
 history written and analyzed: bench/load_history.py), next to a ladder
-of bare Litestar endpoints measured in the same run (bench/bare.py). Three worlds: one calendar,
+of bare Litestar endpoints measured in the same run (bench/bare.py); each world's ratios are to
+the bare endpoint measured again once that world is ready. Three worlds: one calendar,
 one business of 8 staff searched for "anyone", 200 businesses with a random one per request.
 A run of bookings alone says what one costs. After each world's runs the database and the
 calendars are checked for double bookings. Bounded:
@@ -21,6 +22,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import asyncpg
@@ -44,7 +47,10 @@ LADDER = [
 ]
 
 
-def bare_ladder(seconds: int, connections: int, database_url: str, google_url: str) -> list[Run]:
+def bare_ladder(
+    seconds: int, connections: int, database_url: str, google_url: str, rungs: int = len(LADDER)
+) -> list[Run]:
+    """The first ``rungs`` of the ladder, each measured for ``seconds``."""
     port = free_port()
     env = {
         **os.environ,
@@ -71,7 +77,7 @@ def bare_ladder(seconds: int, connections: int, database_url: str, google_url: s
                 env={"BENCH_PATH": path},
                 server_pid=bare.pid,
             )
-            for name, path in LADDER
+            for name, path in LADDER[:rungs]
         ]
     finally:
         bare.terminate()
@@ -94,9 +100,21 @@ async def synced(database_url: str, calendars: int, within_seconds: float) -> bo
         await connection.close()
 
 
+def bare_floor(options: argparse.Namespace, database_url: str, google_url: str, name: str) -> Run:
+    """The bare endpoint alone, measured now."""
+    (floor,) = bare_ladder(options.seconds, options.connections, database_url, google_url, 1)
+    floor.name = name
+    return floor
+
+
 def load_world(
-    world: World, fake: FakeGoogle, google_url: str, options: argparse.Namespace
+    world: World,
+    fake: FakeGoogle,
+    google_url: str,
+    options: argparse.Namespace,
+    floor: Callable[[], Run],
 ) -> list[Run]:
+    """``floor`` (the bare endpoint, measured once the world is ready), then the world's runs."""
     database_url = asyncio.run(fresh_database("frontdesk_bench_load"))
     account = make_service_account(google_url)
     with tempfile.TemporaryDirectory() as data_dir:
@@ -123,7 +141,8 @@ def load_world(
                 raise SystemExit(f"{world.name}: the mirrors were not synced within 120 s")
             asyncio.run(seed_history(database_url, world.lanes))
             url = f"http://127.0.0.1:{port}"
-            runs = [
+            runs = [floor()]
+            runs += [
                 wrk(
                     f"{world.name}: {label}",
                     url,
@@ -164,18 +183,27 @@ def main() -> None:
     busy_diary(fake, "floor-diary@bench.test", random.Random(1))
     with serving(fake.app()) as google_url:
         runs = bare_ladder(options.seconds, options.connections, ladder_db, google_url)
-    floor = runs[0]
+    # The machine's speed drifts within a run (seen: the bare endpoint at 63 us of CPU a request
+    # at the start and a world's searches at the pace of 110 us a few minutes later), so each
+    # world is measured against the bare endpoint measured again just before it.
+    printed = [figures(run, runs[0]) for run in runs]
     for name in options.worlds.split(","):
         fake = FakeGoogle()
         with serving(fake.app()) as google_url, tempfile.TemporaryDirectory() as root:
             world = WORLDS[name](fake, Path(root))
-            runs += load_world(world, fake, google_url, options)
+            floor, *world_runs = load_world(
+                world,
+                fake,
+                google_url,
+                options,
+                partial(bare_floor, options, ladder_db, google_url, f"{world.name}: bare"),
+            )
+            printed += [figures(run, floor) for run in [floor, *world_runs]]
     print(
         f"machine: {machine()}; wrk -t2 -c{options.connections} -d{options.seconds}s on "
         "loopback; server, load generator and databases share the machine's 2 cores"
     )
-    for run in runs:
-        print(figures(run, floor))
+    print("\n".join(printed))
 
 
 if __name__ == "__main__":

@@ -29,17 +29,24 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def postgres_cpu_seconds() -> float:
-    """CPU time used so far by the Postgres processes on this machine (its backends do a
+def postgres_cpu_seconds() -> dict[int, float]:
+    """CPU time used so far by each Postgres process on this machine (its backends do a
     booking's database work, on the same cores as the server)."""
-    total = 0.0
+    used = {}
     for entry in Path("/proc").iterdir():
         try:
             if entry.name.isdigit() and (entry / "comm").read_text().strip() == "postgres":
-                total += cpu_seconds(int(entry.name))
+                used[int(entry.name)] = cpu_seconds(int(entry.name))
         except OSError:  # gone meanwhile
             continue
-    return total
+    return used
+
+
+def postgres_cpu_since(before: dict[int, float]) -> float:
+    """What the Postgres processes used since ``before``: a process that ended meanwhile
+    takes its time with it (a backend of the previous server, closing), so it counts for
+    nothing rather than against the run."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in postgres_cpu_seconds().items())
 
 
 def _ms(text: str | None) -> float:
@@ -71,7 +78,7 @@ def wrk(
         env={**os.environ, **env},
     ).stdout
     cpu = cpu_seconds(server_pid) - cpu_before
-    db = postgres_cpu_seconds() - db_before
+    db = postgres_cpu_since(db_before)
     answered = re.search(r"(\d+) requests in", output)
     rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
     p50 = re.search(r"50%\s+([\d.]+\w+)", output)
