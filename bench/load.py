@@ -1,8 +1,8 @@
 """Load on loopback with wrk: sustained find_slots, and mixed find/book traffic, on Postgres +
 Redis with the local Google stand-in (every calendar's mirror synced first, and a booking
 history written and analyzed: bench/load_history.py), next to a ladder
-of bare Litestar endpoints measured in the same run (bench/bare.py); each world's ratios are to
-the bare endpoint measured again once that world is ready. Three worlds: one calendar,
+of bare Litestar endpoints measured in the same run (bench/bare.py); each world's run is a ratio
+to the bare endpoint measured for half as long either side of it. Three worlds: one calendar,
 one business of 8 staff searched for "anyone", 200 businesses with a random one per request.
 A run of bookings alone says what one costs. After each world's runs the database and the
 calendars are checked for double bookings. Bounded:
@@ -22,7 +22,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
@@ -47,10 +48,9 @@ LADDER = [
 ]
 
 
-def bare_ladder(
-    seconds: int, connections: int, database_url: str, google_url: str, rungs: int = len(LADDER)
-) -> list[Run]:
-    """The first ``rungs`` of the ladder, each measured for ``seconds``."""
+@contextmanager
+def bare_server(database_url: str, google_url: str) -> Iterator[tuple[str, int]]:
+    """bench/bare.py served for the whole run: its URL and process id."""
     port = free_port()
     env = {
         **os.environ,
@@ -67,21 +67,31 @@ def bare_ladder(
                 break
             except httpx.TransportError:
                 time.sleep(0.1)
-        return [
-            wrk(
-                name,
-                f"http://127.0.0.1:{port}",
-                "bare.lua",
-                seconds=seconds,
-                connections=connections,
-                env={"BENCH_PATH": path},
-                server_pid=bare.pid,
-            )
-            for name, path in LADDER[:rungs]
-        ]
+        yield f"http://127.0.0.1:{port}", bare.pid
     finally:
         bare.terminate()
         bare.wait(timeout=20)
+
+
+def bare_run(server: tuple[str, int], name: str, path: str, seconds: int, connections: int) -> Run:
+    url, pid = server
+    env = {"BENCH_PATH": path}
+    return wrk(
+        name, url, "bare.lua", seconds=seconds, connections=connections, env=env, server_pid=pid
+    )
+
+
+def around(before: Run, after: Run) -> Run:
+    """The bare endpoint measured either side of a run, as one figure."""
+    return Run(
+        "bare, either side",
+        (before.rate + after.rate) / 2,
+        (before.p50_ms + after.p50_ms) / 2,
+        (before.p99_ms + after.p99_ms) / 2,
+        before.non_2xx + after.non_2xx,
+        (before.cpu_us + after.cpu_us) / 2,
+        (before.db_us + after.db_us) / 2,
+    )
 
 
 async def synced(database_url: str, calendars: int, within_seconds: float) -> bool:
@@ -100,21 +110,16 @@ async def synced(database_url: str, calendars: int, within_seconds: float) -> bo
         await connection.close()
 
 
-def bare_floor(options: argparse.Namespace, database_url: str, google_url: str, name: str) -> Run:
-    """The bare endpoint alone, measured now."""
-    (floor,) = bare_ladder(options.seconds, options.connections, database_url, google_url, 1)
-    floor.name = name
-    return floor
-
-
 def load_world(
     world: World,
     fake: FakeGoogle,
     google_url: str,
     options: argparse.Namespace,
-    floor: Callable[[], Run],
-) -> list[Run]:
-    """``floor`` (the bare endpoint, measured once the world is ready), then the world's runs."""
+    floor: Callable[[int], Run],
+) -> list[tuple[Run, Run]]:
+    """The world's runs, each beside the bare endpoint measured for half as long either side
+    of it (``floor``): the machine's speed drifts within minutes, so a ratio is taken from
+    what was measured around the same seconds."""
     database_url = asyncio.run(fresh_database("frontdesk_bench_load"))
     account = make_service_account(google_url)
     with tempfile.TemporaryDirectory() as data_dir:
@@ -141,9 +146,15 @@ def load_world(
                 raise SystemExit(f"{world.name}: the mirrors were not synced within 120 s")
             asyncio.run(seed_history(database_url, world.lanes))
             url = f"http://127.0.0.1:{port}"
-            runs = [floor()]
-            runs += [
-                wrk(
+            half = max(1, options.seconds // 2)
+            runs = []
+            for label, script, every in (
+                ("find_slots", "find.lua", "10"),
+                ("mixed 9:1", "mixed.lua", "10"),
+                ("book_appointment only", "mixed.lua", "1"),
+            ):
+                before = floor(half)
+                run = wrk(
                     f"{world.name}: {label}",
                     url,
                     script,
@@ -152,14 +163,9 @@ def load_world(
                     env={**world.wrk_env, "BENCH_BOOK_EVERY": every},
                     server_pid=app.pid,
                 )
-                for label, script, every in (
-                    ("find_slots", "find.lua", "10"),
-                    ("mixed 9:1", "mixed.lua", "10"),
-                    ("book_appointment only", "mixed.lua", "1"),
-                )
-            ]
+                runs.append((run, around(before, floor(half))))
             time.sleep(1)  # the last bookings' calendar writes
-            runs[-1].checked = (
+            runs[-1][0].checked = (
                 f"double bookings: {asyncio.run(double_bookings(database_url))} in Postgres, "
                 f"{google_overlaps(fake)} in Google"
             )
@@ -181,24 +187,18 @@ def main() -> None:
     fake = FakeGoogle()
     fake.events = {"floor@bench.test": {}, "floor-diary@bench.test": {}}
     busy_diary(fake, "floor-diary@bench.test", random.Random(1))
-    with serving(fake.app()) as google_url:
-        runs = bare_ladder(options.seconds, options.connections, ladder_db, google_url)
-    # The machine's speed drifts within a run (seen: the bare endpoint at 63 us of CPU a request
-    # at the start and a world's searches at the pace of 110 us a few minutes later), so each
-    # world is measured against the bare endpoint measured again just before it.
-    printed = [figures(run, runs[0]) for run in runs]
-    for name in options.worlds.split(","):
-        fake = FakeGoogle()
-        with serving(fake.app()) as google_url, tempfile.TemporaryDirectory() as root:
-            world = WORLDS[name](fake, Path(root))
-            floor, *world_runs = load_world(
-                world,
-                fake,
-                google_url,
-                options,
-                partial(bare_floor, options, ladder_db, google_url, f"{world.name}: bare"),
-            )
-            printed += [figures(run, floor) for run in [floor, *world_runs]]
+    printed = []
+    with serving(fake.app()) as ladder_google, bare_server(ladder_db, ladder_google) as bare:
+        seconds, connections = options.seconds, options.connections
+        ladder = [bare_run(bare, name, path, seconds, connections) for name, path in LADDER]
+        printed += [figures(run, ladder[0]) for run in ladder]
+        for name in options.worlds.split(","):
+            world_fake = FakeGoogle()
+            with serving(world_fake.app()) as google_url, tempfile.TemporaryDirectory() as root:
+                world = WORLDS[name](world_fake, Path(root))
+                floor = partial(bare_run, bare, LADDER[0][0], LADDER[0][1], connections=connections)
+                for run, bare_around in load_world(world, world_fake, google_url, options, floor):
+                    printed.append(figures(run, bare_around, beside=True))
     print(
         f"machine: {machine()}; wrk -t2 -c{options.connections} -d{options.seconds}s on "
         "loopback; server, load generator and databases share the machine's 2 cores"

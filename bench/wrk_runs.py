@@ -96,7 +96,7 @@ def wrk(
     )
 
 
-def figures(run: Run, floor: Run) -> str:
+def figures(run: Run, floor: Run, *, beside: bool = False) -> str:
     """One line: throughput and p99 as ratios to ``floor``, the server's CPU per request (a
     figure that moves less than throughput when other work shares the machine), and
     Postgres's (backends of any database on the machine: nothing else uses it during a run)."""
@@ -107,4 +107,6 @@ def figures(run: Run, floor: Run) -> str:
         f"cpu {run.cpu_us:5.0f} us/req ({run.cpu_us / floor.cpu_us:4.1f}x)  "
         f"db {run.db_us:5.0f} us/req  non-2xx {run.non_2xx}"
     )
+    if beside:  # the bare endpoint measured around this run, which the ratios are to
+        line += f"  (bare {floor.rate:.0f} req/s, {floor.cpu_us:.0f} us)"
     return line + (f"  {run.checked}" if run.checked else "")
