@@ -144,7 +144,7 @@ def load_world(
             wait_ready(f"http://127.0.0.1:{port}", app)
             if not asyncio.run(synced(database_url, len(world.calendars), 120)):
                 raise SystemExit(f"{world.name}: the mirrors were not synced within 120 s")
-            asyncio.run(seed_history(database_url, world.lanes))
+            asyncio.run(seed_history(database_url, world.lanes, world.zone))
             url = f"http://127.0.0.1:{port}"
             half = max(1, options.seconds // 2)
             runs = []

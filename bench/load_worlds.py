@@ -16,7 +16,8 @@ from tests.fakes.google_calendar import FakeGoogle
 
 ROOT = Path(__file__).parent.parent
 ONE_CALENDAR = ROOT / "tests" / "fixtures" / "business.toml"
-ONE_BUSINESS = tomllib.loads(ONE_CALENDAR.read_text(encoding="utf-8"))["business"]["id"]
+_FIXTURE = tomllib.loads(ONE_CALENDAR.read_text(encoding="utf-8"))["business"]
+ONE_BUSINESS, ZONE = _FIXTURE["id"], _FIXTURE["timezone"]  # every world's businesses copy it
 BUSY_EVENTS = 40  # per calendar, over the next four weeks: a working diary
 CREDENTIALS_ENV = "GOOGLE_CREDENTIALS_BENCH"
 
@@ -31,6 +32,7 @@ class World:
     # (business id, staff id, calendar) of each calendar bookings land on: its history
     # (bench/load_history.py) is written there
     lanes: list[tuple[str, str | None, str]] = field(default_factory=list)
+    zone: str = ZONE  # the businesses' time zone (their history's days)
 
 
 def busy_diary(fake: FakeGoogle, calendar: str, rng: random.Random) -> None:
