@@ -116,35 +116,26 @@ class PostgresAppointmentStore:
         *,
         except_id: str | None = None,
     ) -> Occupancy:
-        if self._cache is None or except_id is not None:
-            async with _faults():
-                # One row per calendar and room unit, its spans as two arrays in one order:
-                # decoding thousands of rows one by one was most of a read's CPU.
-                found = await self._pool.fetch(
-                    "select kind, key, array_agg(s order by s, e) as s, array_agg(e order by s, e)"
-                    " as e from fd_blocked_each($1, $2, $3, $4, $5, $6) group by kind, key",
-                    business_id,
-                    list(calendar_ids),
-                    list(room_units),
-                    start,
-                    end,
-                    except_id,
-                )
-            return rows.occupancy_of_arrays(found, calendar_ids, room_units)
-
         async def fetch(low: datetime, high: datetime) -> KeptOccupancy:
             async with _faults():
+                # One row per calendar and room unit, its spans (and their appointments) as
+                # arrays in one order: decoding thousands of rows one by one was most of a
+                # read's CPU.
                 found = await self._pool.fetch(
                     "select kind, key, array_agg(id order by s, e) as ids,"
                     " array_agg(s order by s, e) as s, array_agg(e order by s, e) as e"
-                    " from fd_blocked_each_by_id($1, $2, $3, $4, $5) group by kind, key",
+                    " from fd_blocked_each_by_id($1, $2, $3, $4, $5, $6) group by kind, key",
                     business_id,
                     list(calendar_ids),
                     list(room_units),
                     low,
                     high,
+                    except_id,
                 )
             return KeptOccupancy.of_rows(found, calendar_ids, room_units)
+
+        if self._cache is None or except_id is not None:  # a move's search reads for itself
+            return (await fetch(start, end)).occupancy
 
         async def catch_up(
             kept: KeptOccupancy, since: int, low: datetime, high: datetime

@@ -3,7 +3,7 @@ and the Supabase store, which call the same functions."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -111,18 +111,6 @@ def occupancy(
     for row in found:
         into = calendars if row["kind"] == "calendar" else rooms
         into.setdefault(row["key"], []).append((int(row["s"]), int(row["e"])))
-    return Occupancy(calendars, rooms)
-
-
-def occupancy_of_arrays(
-    found: Sequence[Mapping[str, Any]], calendar_ids: Sequence[str], room_units: Sequence[str]
-) -> Occupancy:
-    """:func:`occupancy` from rows of (kind, key, starts, ends), one row per calendar or unit."""
-    calendars: dict[str, list[BusySpan]] = {c: [] for c in calendar_ids}
-    rooms: dict[str, list[BusySpan]] = {u: [] for u in room_units}
-    for row in found:
-        into = calendars if row["kind"] == "calendar" else rooms
-        into[row["key"]] = list(zip(row["s"], row["e"], strict=True))
     return Occupancy(calendars, rooms)
 
 

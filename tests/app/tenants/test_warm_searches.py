@@ -8,6 +8,7 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import asyncpg
@@ -41,6 +42,7 @@ def google() -> Iterator[tuple[FakeGoogle, str]]:
         yield fake, url
 
 
+@asynccontextmanager
 async def on_google(
     google: tuple[FakeGoogle, str], tmp_path: Path, pool: asyncpg.Pool, calendar: str
 ) -> AsyncIterator[tuple[Tenant, SpanCache]]:
@@ -74,7 +76,7 @@ async def on_google(
 async def tenant(
     google: tuple[FakeGoogle, str], tmp_path: Path, clean_pool: asyncpg.Pool
 ) -> AsyncIterator[tuple[Tenant, SpanCache]]:
-    async for built in on_google(google, tmp_path, clean_pool, CALENDAR):
+    async with on_google(google, tmp_path, clean_pool, CALENDAR) as built:
         yield built
 
 
@@ -115,7 +117,7 @@ async def test_a_google_away_at_start_is_said_in_the_log_with_the_business(
         said.extend(json.loads(line) for line in lines if line.startswith("{"))
         return any(line["event"] == "searches.warm_failed" for line in said)
 
-    async for _built in on_google(google, tmp_path, clean_pool, AWAY):
+    async with on_google(google, tmp_path, clean_pool, AWAY):
         await until(warm_failed, 30)
     failed = next(line for line in said if line["event"] == "searches.warm_failed")
     assert (failed["error"], failed["business"]) == ("CalendarUnavailableError", "test-dental")
