@@ -122,24 +122,35 @@ def iter_slots(business: Business, query: SlotQuery) -> Iterator[int]:
 
     day = datetime.fromtimestamp(low, zone).date()
     last_day = datetime.fromtimestamp(high, zone).date()
+    resume = low  # no start before this can be offered (the window, or busy time found)
+    closed = low  # the end of the last opening looked at
     while day <= last_day:
         if day not in query.full_days:
             day_low, day_high = _daily_bounds(day, query.daily, zone)
             for open_start, open_end, grid in _day_grid(business, day, step, query.hours):
-                for start in grid:
+                closed = open_end
+                index = bisect.bisect_left(grid, max(resume, open_start, day_low))
+                while index < len(grid):
+                    start = grid[index]
                     end = start + duration
-                    if start < low or end > open_end or start < open_start or start < day_low:
-                        continue
                     if start >= high:
                         return
-                    if start >= day_high:
-                        break
+                    if end > open_end or start >= day_high:
+                        break  # and so do the later starts of this opening
                     if query.ends_by and (end > high or end > day_high):
+                        break
+                    taken = _busy_until(busy, busy_starts, start - before, end + after)
+                    if taken is None:
+                        yield start
+                        index += 1
                         continue
-                    if _overlaps_busy(busy, busy_starts, start - before, end + after):
-                        continue
-                    yield start
+                    # Every start before the busy span's end (plus the buffer) overlaps it too:
+                    # skip them at once, so a full day or a long absence costs one step.
+                    resume = taken + before
+                    index = bisect.bisect_left(grid, resume, index + 1)
         day += timedelta(days=1)
+        if resume > closed:  # busy past the day's last opening: go to the day it ends
+            day = max(day, datetime.fromtimestamp(resume, zone).date())
 
 
 def _daily_bounds(day: date, daily: tuple[time, time] | None, zone: ZoneInfo) -> tuple[int, int]:
@@ -158,15 +169,18 @@ def overlaps(busy: Sequence[Interval], low: int, high: int) -> bool:
     return index >= 0 and busy[index].end > low
 
 
-def _overlaps_busy(busy: Sequence[Interval], starts: Sequence[int], low: int, high: int) -> bool:
+def _busy_until(busy: Sequence[Interval], starts: Sequence[int], low: int, high: int) -> int | None:
+    """The end of the busy span that ``[low, high)`` overlaps, or None when it is free."""
     # The busy interval that could overlap [low, high) is the last one starting before high.
     index = bisect.bisect_left(starts, high) - 1
-    return index >= 0 and busy[index].end > low
+    if index >= 0 and busy[index].end > low:
+        return busy[index].end
+    return None
 
 
 def _day_grid(
     business: Business, day: date, step: int, hours: Hours | None
-) -> Iterator[tuple[int, int, Iterable[int]]]:
+) -> Iterator[tuple[int, int, Sequence[int]]]:
     """For each opening range of a local day: its bounds and its grid of start times."""
     zone = business.timezone
     for opening in (hours or business.hours_on)(day):

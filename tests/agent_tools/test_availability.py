@@ -260,7 +260,11 @@ def scenarios(draw: st.DrawFn) -> tuple[Business, SlotQuery]:
         Interval(s, s + length)
         for s, length in draw(
             st.lists(
-                st.tuples(st.integers(origin, origin + span), st.integers(60, 6 * 3600)),
+                st.tuples(
+                    st.integers(origin, origin + span),
+                    # short visits, and absences of up to five days (skipped in one step)
+                    st.one_of(st.integers(60, 6 * 3600), st.integers(6 * 3600, 5 * 86400)),
+                ),
                 max_size=40,
             )
         )
