@@ -49,9 +49,9 @@ async def open_search(
     room = business.room_for(service)
     units = room.units if room is not None else ()
     if moving is None:
-        people = tuple((m.id, m.calendar_id) for m in members)
-        load = partial(_load, deps, members, units, now)
-        lanes, rooms = await deps.memo.recall(("busy", people, units), load)
+        key = ("busy", tuple((m.id, m.calendar_id) for m in members), units)
+        load = partial(_load, deps, members, units, now, earlier=_lanes(deps.memo.last(key)))
+        lanes, rooms = await deps.memo.recall(key, load)
     else:
         lanes, rooms = await _load(deps, members, units, now, moving)
     return Search(business, service, now, lanes, named=named, rooms=rooms, slack=slack)
@@ -72,8 +72,12 @@ async def _load(
     units: tuple[str, ...],
     now: datetime,
     moving: Appointment | None = None,
+    *,
+    earlier: Sequence[Lane] = (),
 ) -> tuple[tuple[Lane, ...], Rooms]:
-    """Everyone's busy time, read concurrently in one request each however many people."""
+    """Everyone's busy time, read concurrently in one request each however many people. A
+    lane of ``earlier`` (the last load of the same people) is kept when what it was merged
+    from is unchanged: a booking changes one person's spans, not everyone's."""
     business = deps.business
     start = now - _MARGIN
     end = now + timedelta(days=business.rules.max_days_ahead) + _MARGIN
@@ -87,20 +91,28 @@ async def _load(
         _full_days(deps, members, start, end, except_id),
     )
     calendar_busy = without_own_event(calendar_busy, moving)
-    lanes = tuple(
-        Lane(
-            member,
-            merge(
-                [
-                    *calendar_spans(business, calendar_busy, member),
-                    *ours.calendars.get(member.calendar_id, []),
-                ]
-            ),
-            full_days.get(member.calendar_id, frozenset()),
+    kept = {lane.member.id: lane for lane in earlier}
+    lanes = []
+    for member in members:
+        days = full_days.get(member.calendar_id, frozenset())
+        sources = (
+            *(calendar_busy.get(c) for c in (member.calendar_id, *business.extra_busy_calendars)),
+            ours.calendars.get(member.calendar_id),
         )
-        for member in members
-    )
-    return lanes, tuple((unit, merge(ours.rooms.get(unit, []))) for unit in units)
+        lane = kept.get(member.id)
+        if lane is None or lane.full_days != days or not lane.built_from(member, sources):
+            spans = [*calendar_spans(business, calendar_busy, member)]
+            spans += ours.calendars.get(member.calendar_id, [])
+            lane = Lane(member, merge(spans), days, sources)
+        lanes.append(lane)
+    return tuple(lanes), tuple((unit, merge(ours.rooms.get(unit, []))) for unit in units)
+
+
+def _lanes(kept: object) -> Sequence[Lane]:
+    """The lanes of a load kept by the memo (anything else kept there: none)."""
+    if isinstance(kept, tuple) and kept and isinstance(kept[0], tuple):
+        return tuple(lane for lane in kept[0] if isinstance(lane, Lane))
+    return ()
 
 
 def without_own_event(calendar_busy: BusyByCalendar, moving: Appointment | None) -> BusyByCalendar:

@@ -260,12 +260,20 @@ class Memo(Protocol):
 
     async def recall(self, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T: ...
 
+    def last(self, key: Hashable) -> object | None:
+        """The answer last kept under ``key``, whatever its version or age: only for reusing
+        the parts of it whose inputs are the very same objects (agent_tools/busy.py)."""
+        ...
+
 
 class NoMemo:
     """Nothing kept: every answer is computed (a calendar whose changes we cannot see)."""
 
     async def recall(self, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
         return await compute()
+
+    def last(self, key: Hashable) -> object | None:
+        return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,9 +45,20 @@ class Lane:
     # The busy spans' starts, for the bisects of every slot looked at (computed once: a lane
     # is kept across searches, agent_tools/busy.py).
     busy_starts: list[int] = field(init=False, repr=False, compare=False)
+    # What ``busy`` was merged from (the kept lists of spans, each object as read): a lane
+    # whose sources are the very same objects is the same lane (agent_tools/busy.py).
+    sources: tuple[object, ...] = field(default=(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "busy_starts", [span.start for span in self.busy])
+
+    def built_from(self, member: StaffMember, sources: tuple[object, ...]) -> bool:
+        """Whether this lane is ``member``'s, merged from these very objects."""
+        return (
+            self.member == member
+            and len(self.sources) == len(sources)
+            and all(mine is theirs for mine, theirs in zip(self.sources, sources, strict=True))
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,9 +107,10 @@ class Search:
         business's extra busy calendars to everyone's."""
         business = self.business
         lanes = tuple(
-            replace(
-                lane,
-                busy=merge([*lane.busy, *calendar_spans(business, calendar_busy, lane.member)]),
+            Lane(
+                lane.member,
+                merge([*lane.busy, *calendar_spans(business, calendar_busy, lane.member)]),
+                lane.full_days,
             )
             for lane in self.lanes
         )

@@ -84,6 +84,10 @@ class KeptAnswers:
         _MISSES.inc()
         return await self._answer(key, version, compute)
 
+    def last(self, key: Hashable) -> object | None:
+        kept = self._kept.get(key)
+        return None if kept is None else kept.answer
+
     def __len__(self) -> int:
         """How many answers are held (expired ones included until the next sweep)."""
         return len(self._kept)

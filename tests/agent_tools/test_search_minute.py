@@ -35,6 +35,9 @@ class CountingMemo:
         answer: T = self.kept[key]
         return answer
 
+    def last(self, key: Hashable) -> object | None:
+        return self.kept.get(key)
+
 
 def kind(key: Hashable) -> Any:
     """What a memo key is for: its first part."""

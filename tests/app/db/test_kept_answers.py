@@ -60,6 +60,18 @@ async def test_an_answer_is_kept_until_the_business_data_changes() -> None:
     assert search.runs == 3
 
 
+async def test_the_last_answer_stays_at_hand_after_the_data_changed_to_build_on() -> None:
+    versions, search = Versions(), Search()
+    memo = kept(versions)
+    assert memo.last("q") is None
+    await memo.recall("q", search)
+    versions.now = DataVersion(appointments=1)  # no longer served, still there to reuse from
+    assert memo.last("q") == "10 AM" and memo.last("other") is None
+    search.answer = "11 AM"
+    await memo.recall("q", search)
+    assert memo.last("q") == "11 AM"
+
+
 async def test_with_a_local_calendar_an_answer_is_kept_until_the_file_changes_too() -> None:
     versions, search = Versions(), Search()
     local = 0
