@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from functools import partial
 
 from agent_tools.availability import Interval, merge, utc_seconds, without
 from agent_tools.business import Service
@@ -50,7 +49,10 @@ async def open_search(
     units = room.units if room is not None else ()
     if moving is None:
         key = ("busy", tuple((m.id, m.calendar_id) for m in members), units)
-        load = partial(_load, deps, members, units, now, earlier=_lanes(deps.memo.last(key)))
+
+        async def load() -> tuple[tuple[Lane, ...], Rooms]:  # the last load only when loading
+            return await _load(deps, members, units, now, earlier=_lanes(deps.memo.last(key)))
+
         lanes, rooms = await deps.memo.recall(key, load)
     else:
         lanes, rooms = await _load(deps, members, units, now, moving)
