@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Awaitable, Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from agent_tools.availability import Interval, merge, spread
 from agent_tools.business import Business
@@ -27,8 +27,7 @@ from agent_tools.staff import StaffMember
 from app.business_config import load_business
 from bench.stats import machine, summary, time_ms
 from calendar_adapter.protocol import BusyByCalendar, BusySpan
-
-T = TypeVar("T")
+from tests.fakes.memo import EveryChangeMemo
 
 CONFIG = Path(__file__).parent.parent / "tests" / "fixtures" / "clinic.toml"
 NOW = datetime(2027, 3, 10, 15, tzinfo=UTC)
@@ -109,20 +108,6 @@ class Diary:
 
     async def busy(self, calendars: Sequence[str], *_: Any, **__: Any) -> BusyByCalendar:
         return {c: self.google[c] for c in calendars}
-
-
-class EveryChangeMemo:
-    """Data that changed since the last search: each load computed again, the last at hand."""
-
-    def __init__(self) -> None:
-        self.kept: dict[Hashable, Any] = {}
-
-    async def recall(self, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
-        answer = self.kept[key] = await compute()
-        return answer
-
-    def last(self, key: Hashable) -> object | None:
-        return self.kept.get(key)
 
 
 def reopening(business: Business, rng: random.Random, origin: int) -> None:

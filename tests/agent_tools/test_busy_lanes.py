@@ -3,9 +3,9 @@ not change keeps the lane merged before; the person whose time changed is merged
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Hashable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from agent_tools.availability import utc_seconds
 from agent_tools.busy import open_search
@@ -14,8 +14,8 @@ from agent_tools.search import Search
 from app.business_config import load_business
 from calendar_adapter.protocol import BusyByCalendar, BusySpan
 from tests.conftest import FIXTURES, NOW
+from tests.fakes.memo import EveryChangeMemo
 
-T = TypeVar("T")
 CLINIC = load_business(FIXTURES / "clinic.toml")
 CHECKUP = CLINIC.service("Checkup")
 PEOPLE = [m.calendar_id for m in CLINIC.staff]  # Maya, Sam, Lena: all do checkups
@@ -51,21 +51,6 @@ class Diary:
 
     async def busy(self, calendar_ids: Sequence[str], *_: Any, **__: Any) -> BusyByCalendar:
         return {c: self.google.get(c, []) for c in calendar_ids}
-
-
-class EveryChangeMemo:
-    """A memo under data that changes between every two searches: each load is computed
-    again, and the last one is there to build on."""
-
-    def __init__(self) -> None:
-        self.kept: dict[Hashable, Any] = {}
-
-    async def recall(self, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
-        answer = self.kept[key] = await compute()
-        return answer
-
-    def last(self, key: Hashable) -> object | None:
-        return self.kept.get(key)
 
 
 def deps_of(diary: Diary) -> Deps:
