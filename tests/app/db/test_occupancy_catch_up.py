@@ -111,3 +111,18 @@ async def test_each_change_is_stamped_with_the_version_it_moved_to(
         "select version from data_versions where business_id = $1", BUSINESS
     )
     assert stamps["apt_test1"] == version and stamps["apt_test2"] == version - 1
+
+
+async def test_a_change_leaves_the_other_calendars_kept_lists_the_very_same_objects(
+    clean_pool: asyncpg.Pool,
+) -> None:
+    # agent_tools/busy.py keeps a person's merged lane while its sources are the same objects
+    writer, _ = instance(clean_pool)
+    reader, _ = instance(clean_pool)
+    await writer.reserve(booking(1, calendar="maya@x"))
+    first = await searched(reader)
+    await writer.reserve(booking(2, NINE + timedelta(hours=2), calendar="lena@x"))
+    second = await searched(reader)
+    assert second.calendars["maya@x"] is first.calendars["maya@x"]
+    assert second.calendars["lena@x"] is not first.calendars["lena@x"]
+    assert len(second.calendars["lena@x"]) == 1
