@@ -45,6 +45,7 @@ LADDER = [
     ("  + read the JSON body", "/parsed"),
     ("  + one Postgres query", "/queried"),
     ("  + a booking's round trips", "/booked"),
+    ("    but Google's two", "/booked-without-google"),
 ]
 
 
