@@ -186,6 +186,12 @@ class Business:
         """The business's date at the instant ``now``."""
         return now.astimezone(self.timezone).date()
 
+    def horizon(self, today: date) -> datetime:
+        """Where booking ahead stops: the end of the ``max_days_ahead``-th day after ``today``
+        (whole days, so every search of a day has the same last bookable day)."""
+        after = datetime.combine(today + timedelta(days=self.rules.max_days_ahead + 1), time(0))
+        return after.replace(tzinfo=self.timezone).astimezone(self.timezone)  # past a DST gap
+
     def service(self, name: str | None) -> Service | None:
         """The service ``name`` speaks of (see :meth:`Service.is_called`); the first when None."""
         if name is None or not name.strip():

@@ -4,9 +4,9 @@ our appointments on it), their full days, and the shared rooms' busy time.
 One load serves every search of the same people while the business's data is unchanged: it
 is kept in the memo (agent_tools.ports.Memo, which the app keeps under the business's data
 version, so any change shows in the very next search, and for seconds at most). A load reaches
-from a day before it was read to a day past the booking horizon, so a search for any service
-asked while it is kept finds all it needs in it. A move's search (the moved appointment left
-out) is loaded for itself.
+from a day before it was read to a day past the booking horizon (the next day's horizon), so a
+search for any service asked while it is kept finds all it needs in it. A move's search (the
+moved appointment left out) is loaded for itself.
 """
 
 from __future__ import annotations
@@ -23,6 +23,9 @@ from agent_tools.staff import StaffMember
 from calendar_adapter.protocol import BusyByCalendar
 
 _MARGIN = timedelta(days=1)
+# Past the horizon of the day it was read on, a load reaches the next day's too (a load kept
+# across midnight serves the next day's searches), a day of 25 hours (DST) included.
+_AHEAD = timedelta(days=1, hours=1)
 
 Rooms = tuple[tuple[str, list[Interval]], ...]  # (unit, merged busy) of the room a service needs
 
@@ -82,7 +85,7 @@ async def _load(
     from is unchanged: a booking changes one person's spans, not everyone's."""
     business = deps.business
     start = now - _MARGIN
-    end = now + timedelta(days=business.rules.max_days_ahead) + _MARGIN
+    end = business.horizon(business.today(now)) + _AHEAD
     calendars = [m.calendar_id for m in members]
     except_id = moving.appointment_id if moving else None
     calendar_busy, ours, full_days = await asyncio.gather(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import partial
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -21,7 +21,7 @@ from agent_tools.ports import CallContext, Deps
 from agent_tools.search import Search
 from agent_tools.staff import StaffMember
 from agent_tools.views import StaffOut, staff_out
-from agent_tools.when import Window, resolve_when
+from agent_tools.when import NeedsTheTime, Window, resolve_when, resolve_when_on
 
 
 class FindSlotsArgs(BaseModel):
@@ -81,14 +81,17 @@ def _starts(search: Search, window: Window | None, low: int, high: int) -> Itera
 
 @dataclass(frozen=True, slots=True)
 class Question:
-    """What one search asks. Asked again in the same minute at the same data version, it
-    has the same answer (agent_tools/minute.py), so the app may keep it."""
+    """What one search asks, in the minute it is asked (agent_tools/minute.py). Its answer is
+    the same all day at the same data version while no time it offers has come within the
+    notice (and, asked for a window, the window has not), so the app may keep it that long:
+    the key names the day, and :meth:`Answer.holds` the rest."""
 
     service: Service
     named: StaffMember | None
     window: Window | None
     limit: int
     minute: Minute
+    today: date
 
     @property
     def key(self) -> tuple[object, ...]:
@@ -98,8 +101,23 @@ class Question:
             self.named.id if self.named is not None else None,
             self.window.key if self.window is not None else None,
             self.limit,
-            self.minute.key,
+            self.today.toordinal(),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A search's reply, and the latest notice start it is right for: none of its times (the
+    earliest first) is sooner than that, nor the window's end. A search filters its times by the
+    notice start and by nothing else that moves within a day (the day and the horizon are the
+    date's), so a later minute of the same day whose notice start is at most that gets the very
+    same reply (tests/agent_tools/test_search_validity.py)."""
+
+    reply: FindSlotsReply
+    last_not_before: int
+
+    def holds(self, not_before: int) -> bool:
+        return not_before <= self.last_not_before
 
 
 async def find_slots(args: FindSlotsArgs, call: CallContext, deps: Deps) -> FindSlotsReply:
@@ -107,19 +125,44 @@ async def find_slots(args: FindSlotsArgs, call: CallContext, deps: Deps) -> Find
     service = choose_service(business, args.service)
     named = choose_staff(business, service, args.staff)
     now = deps.clock()
-    heard = Minute.of(call.started_at or now).start  # the words are read to the minute
-    window = await deps.memo.recall(
-        ("when", args.when, heard.timestamp()), partial(_read, args.when, heard, business)
+    window = await _window(deps, args.when, Minute.of(call.started_at or now).start)
+    minute = Minute.of(now)
+    question = Question(service, named, window, args.limit, minute, business.today(minute.start))
+    not_before = minute.not_before(business.rules.min_notice)
+    answer = await deps.memo.recall(
+        question.key, partial(_answer, deps, question), lambda kept: kept.holds(not_before)
     )
-    question = Question(service, named, window, args.limit, Minute.of(now))
-    return await deps.memo.recall(question.key, partial(_answer, deps, question))
+    return answer.reply
+
+
+async def _window(deps: Deps, text: str | None, heard: datetime) -> Window | None:
+    """The words read to the minute they were heard in; kept for the whole day when their
+    meaning does not depend on the time of day (most: "tomorrow morning", "next Tuesday")."""
+    business = deps.business
+    day = business.today(heard)
+    for_the_day = await deps.memo.recall(
+        ("when", text, day.toordinal()), partial(_read_on, text, day, business)
+    )
+    if for_the_day is not None:
+        return for_the_day[0]
+    return await deps.memo.recall(
+        ("when", text, heard.timestamp()), partial(_read, text, heard, business)
+    )
+
+
+async def _read_on(text: str | None, day: date, business: Business) -> tuple[Window | None] | None:
+    """The words' window on any minute of ``day``, or None when it depends on which."""
+    try:
+        return (resolve_when_on(text, day, business),)
+    except NeedsTheTime:
+        return None
 
 
 async def _read(text: str | None, heard: datetime, business: Business) -> Window | None:
     return resolve_when(text, heard, business)
 
 
-async def _answer(deps: Deps, question: Question) -> FindSlotsReply:
+async def _answer(deps: Deps, question: Question) -> Answer:
     business = deps.business
     service, named, window, minute = (
         question.service,
@@ -148,14 +191,18 @@ async def _answer(deps: Deps, question: Question) -> FindSlotsReply:
             )
 
     starts = spread(_starts(search, window, low, high), question.limit, business.timezone)
+    # The reply stays right while the notice start has not passed its earliest time, nor the
+    # window's end (past which the search says "too soon").
+    last = high - 1 if window is not None else search.horizon
     if starts:
-        return FindSlotsReply(
+        reply = FindSlotsReply(
             message=f"I have {search.say(starts)}. Which would you like?",
             service=service.name,
             staff=staff_out(named),
             slots=offers(search, starts),
             window=window_out,
         )
+        return Answer(reply, min(last, starts[0]))
     nearby = search.nearest(low, question.limit)
     if not nearby:
         raise NoAvailability(
@@ -163,7 +210,7 @@ async def _answer(deps: Deps, question: Question) -> FindSlotsReply:
             f"{business.rules.max_days_ahead} days. Can I take a message for the team instead?"
         )
     phrase = window.phrase if window is not None else "then"
-    return FindSlotsReply(
+    reply = FindSlotsReply(
         message=f"I don't have anything open {phrase}. The nearest openings are "
         f"{search.say(nearby)}. Would one of those work?",
         service=service.name,
@@ -172,3 +219,4 @@ async def _answer(deps: Deps, question: Question) -> FindSlotsReply:
         window=window_out,
         alternatives=offers(search, nearby),
     )
+    return Answer(reply, min(last, nearby[0]))

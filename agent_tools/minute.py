@@ -25,6 +25,10 @@ class Minute:
         start = instant.replace(second=0, microsecond=0)
         return cls(start, timedelta(0) if start == instant else _MINUTE)
 
+    def not_before(self, notice: timedelta) -> int:
+        """The earliest start (POSIX seconds) a search asked in this minute may offer."""
+        return int((self.start + self.slack + notice).timestamp())
+
     @property
     def key(self) -> tuple[float, float]:
         """The same for every instant in the minute (an instant in a DST fold included)."""

@@ -17,7 +17,7 @@ from datetime import date, time, timedelta
 from agent_tools.errors import UnclearTime
 from agent_tools.time_days import read, read_days
 from agent_tools.time_normalize import normalize
-from agent_tools.time_reader import Context, Hours, Phrase, unclear
+from agent_tools.time_reader import Context, Hours, NeedsTheTime, Phrase, unclear
 from agent_tools.time_words import (
     END,
     MIDNIGHT,
@@ -28,7 +28,7 @@ from agent_tools.time_words import (
     is_asap,
 )
 
-__all__ = ["END", "MIDNIGHT", "Conventions", "Hours", "Phrase", "read_phrases"]
+__all__ = ["END", "MIDNIGHT", "Conventions", "Hours", "NeedsTheTime", "Phrase", "read_phrases"]
 
 _BARE_DAY = r"(?:the )?\d{1,2}(?:th)?"
 _EXCEPT = re.compile(r" (?:but not|except(?: for)?|but(?! before| after)|not) ")
@@ -47,10 +47,11 @@ _OR_AND = re.compile(r"\bor\b|\band\b(?! (?:before|after)\b)")
 
 
 def read_phrases(
-    text: str, today: date, now: time, hours: Hours, conventions: Conventions | None = None
+    text: str, today: date, now: time | None, hours: Hours, conventions: Conventions | None = None
 ) -> list[Phrase] | None:
     """The phrase's spans (several for a list, an exclusion, or two readings), or None for
-    "as soon as possible"."""
+    "as soon as possible". With ``now`` None the words are read for the whole of ``today``:
+    words whose meaning depends on the time of day raise NeedsTheTime."""
     if is_asap(" ".join(re.sub(r"[,;!?]", " ", text.lower().replace(".", "")).split())):
         return None
     words = normalize(text)

@@ -256,9 +256,16 @@ T = TypeVar("T")
 class Memo(Protocol):
     """Answers kept while what they were computed from is unchanged, for seconds at most
     (never as long as a day: agent_tools/busy.py relies on it). ``key`` must name every input
-    of ``compute`` but the business's data (which the memo itself watches)."""
+    of ``compute`` but the business's data (which the memo itself watches) and what ``holds``
+    checks: with ``holds``, a kept answer is served only where ``holds(answer)`` is true (an
+    answer that says for itself how long it stays right: agent_tools/find_slots.py)."""
 
-    async def recall(self, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T: ...
+    async def recall(
+        self,
+        key: Hashable,
+        compute: Callable[[], Awaitable[T]],
+        holds: Callable[[T], bool] | None = None,
+    ) -> T: ...
 
     def last(self, key: Hashable) -> object | None:
         """The answer last kept under ``key``, whatever its version or age: only for reusing
@@ -269,7 +276,12 @@ class Memo(Protocol):
 class NoMemo:
     """Nothing kept: every answer is computed (a calendar whose changes we cannot see)."""
 
-    async def recall(self, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
+    async def recall(
+        self,
+        key: Hashable,
+        compute: Callable[[], Awaitable[T]],
+        holds: Callable[[T], bool] | None = None,
+    ) -> T:
         return await compute()
 
     def last(self, key: Hashable) -> object | None:

@@ -91,7 +91,7 @@ class Search:
 
     @property
     def horizon(self) -> int:
-        return int((self.now + timedelta(days=self.business.rules.max_days_ahead)).timestamp())
+        return int(self.business.horizon(self.today).timestamp())
 
     def unbusy(self) -> Search:
         """The same search as if nobody had anything booked: what the hours alone allow."""

@@ -47,14 +47,25 @@ class Hours:
     opening: Callable[[date], tuple[time, time] | None]  # None when closed
 
 
+class NeedsTheTime(Exception):
+    """The words were read for a whole day, but what they mean depends on the time of day
+    ("in 20 minutes", "same time tomorrow", "at 3" with no day said)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Context:
     """The reference moment and the business, for every piece of one reading."""
 
     today: date
-    now: time
+    time_of_day: time | None  # None: read for the whole day (``now`` raises NeedsTheTime)
     hours: Hours
     conventions: Conventions
+
+    @property
+    def now(self) -> time:
+        if self.time_of_day is None:
+            raise NeedsTheTime
+        return self.time_of_day
 
 
 Clock = tuple[int, int, str | None]  # hour, minute, "am"/"pm"/None as said

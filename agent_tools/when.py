@@ -16,7 +16,9 @@ from agent_tools import speech
 from agent_tools.availability import wall_to_seconds
 from agent_tools.business import Business
 from agent_tools.errors import UnclearTime
-from agent_tools.phrases import END, MIDNIGHT, Hours, Phrase, read_phrases
+from agent_tools.phrases import END, MIDNIGHT, Hours, NeedsTheTime, Phrase, read_phrases
+
+__all__ = ["NeedsTheTime", "Window", "resolve_start", "resolve_when", "resolve_when_on"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,17 +63,27 @@ def local_instant(wall: datetime, zone: ZoneInfo) -> datetime:
 
 def resolve_when(text: str | None, reference: datetime, business: Business) -> Window | None:
     """The window for ``text``; None means "the earliest availability"."""
+    local_now = reference.astimezone(business.timezone)
+    return _resolve(text, local_now.date(), local_now.time(), business)
+
+
+def resolve_when_on(text: str | None, day: date, business: Business) -> Window | None:
+    """The window for ``text`` heard at any time of ``day``: the same as :func:`resolve_when`
+    for every reference instant on that local date, or NeedsTheTime when the words' meaning
+    depends on the time of day too (so the reading can be kept for the whole day)."""
+    return _resolve(text, day, None, business)
+
+
+def _resolve(text: str | None, today: date, now: time | None, business: Business) -> Window | None:
     if text is None or not text.strip():
         return None
     zone = business.timezone
-    local_now = reference.astimezone(zone)
-    today = local_now.date()
     cleaned = text.strip()
     window = _iso(cleaned, zone, today)
     if window is not None:
         return window
     hours = Hours(opening=business.opening_span)
-    phrases = read_phrases(cleaned, today, local_now.time(), hours, business.conventions)
+    phrases = read_phrases(cleaned, today, now, hours, business.conventions)
     if phrases is None:
         return None
     windows = tuple(_window(phrase, zone, today) for phrase in phrases)

@@ -9,9 +9,10 @@ through any instance, or synced from Google, shows in the very next search. The 
 once per tool call, shared with the busy-time cache (app/db/span_cache.py), and one round trip
 serves concurrent calls (app/db/versions.py). An answer that read anything no version covers
 (Google itself, while the mirror is stale) is not kept. Concurrent misses of one question wait
-for the first. Keys name everything else the answer depends on (the question and the minute:
-agent_tools/find_slots.py); an answer lives ``ttl_seconds`` at most, and no longer than the kept
-busy time it was computed from.
+for the first. Keys name everything else the answer depends on (the question and the day), and a
+caller's ``holds`` what the key cannot (a search's answer holds while its earliest time is not
+too soon: agent_tools/find_slots.py); an answer lives ``ttl_seconds`` at most, and no longer
+than the kept busy time it was computed from.
 """
 
 from __future__ import annotations
@@ -67,18 +68,28 @@ class KeptAnswers:
         self.hits = 0
         self.misses = 0
 
-    async def recall(self, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
+    async def recall(
+        self,
+        key: Hashable,
+        compute: Callable[[], Awaitable[T]],
+        holds: Callable[[T], bool] | None = None,
+    ) -> T:
         version = (
             await current(self._version, self._business),
             self._local() if self._local is not None else 0,
         )
         kept = self._kept.get(key)
-        if kept is not None and kept.version == version and kept.expires > time.monotonic():
+        if (
+            kept is not None
+            and kept.version == version
+            and kept.expires > time.monotonic()
+            and (holds is None or holds(kept.answer))
+        ):
             return cast(T, self._hit(kept))
         flight = self._flights.get((key, version))
         if flight is not None:  # the same question at the same version, being answered now
             shared = await asyncio.shield(flight)
-            if shared is not _OWN:
+            if shared is not _OWN and (holds is None or holds(shared.answer)):
                 return cast(T, self._hit(shared))
         self.misses += 1
         _MISSES.inc()
@@ -94,7 +105,7 @@ class KeptAnswers:
 
     def _keep(self, key: Hashable, kept: _Kept) -> _Kept:
         """Keep ``kept``; expired answers are dropped whenever the count has doubled since
-        the last sweep. Keys name the minute, so without it every minute's answers would stay
+        the last sweep. Keys name the day, so without it every day's answers would stay
         until ``size`` of them filled the memory of each business."""
         if len(self._kept) >= min(self._sweep_at, self._size):
             now = time.monotonic()

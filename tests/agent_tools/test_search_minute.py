@@ -22,14 +22,19 @@ CALL = CallContext(call_id="call_1", from_number="+15551230000")
 
 
 class CountingMemo:
-    """Keeps every answer by key, and counts what was computed."""
+    """Keeps every answer by key (while it holds), and counts what was computed."""
 
     def __init__(self) -> None:
         self.kept: dict[Hashable, Any] = {}
         self.computed: list[Hashable] = []
 
-    async def recall(self, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
-        if key not in self.kept:
+    async def recall(
+        self,
+        key: Hashable,
+        compute: Callable[[], Awaitable[T]],
+        holds: Callable[[T], bool] | None = None,
+    ) -> T:
+        if key not in self.kept or (holds is not None and not holds(self.kept[key])):
             self.computed.append(key)
             self.kept[key] = await compute()
         answer: T = self.kept[key]
@@ -94,9 +99,44 @@ async def test_searches_in_one_minute_share_one_answer(deps: Deps) -> None:
     assert again == first
     # The words read once, the busy time loaded once, the search answered once.
     assert [kind(key) for key in memo.computed] == ["when", "find_slots", "busy"]
-    await find_slots(args, CALL, at(deps, NOW + timedelta(seconds=65), memo))
-    # The next minute is a new question, answered from the busy time while it is kept.
-    assert [kind(key) for key in memo.computed][3:] == ["when", "find_slots"]
+
+
+async def test_a_later_minute_of_the_day_gets_the_kept_answer_until_its_first_time_is_too_soon(
+    deps: Deps,
+) -> None:
+    memo = CountingMemo()
+    args = FindSlotsArgs(service="Cleaning")
+    first = await find_slots(args, CALL, at(deps, NOW + timedelta(minutes=5), memo))
+    earliest = datetime.fromisoformat(first.slots[0].start)
+    kept = len(memo.computed)
+    # Asked in the last minute whose end is a full notice before the earliest time offered:
+    # the same answer, nothing computed.
+    notice = deps.business.rules.min_notice
+    last_minute = earliest - notice - timedelta(seconds=30)
+    assert last_minute > NOW + timedelta(minutes=6)
+    assert await find_slots(args, CALL, at(deps, last_minute, memo)) == first
+    assert len(memo.computed) == kept
+    # A minute later that time is too soon: answered again, without it.
+    later = await find_slots(args, CALL, at(deps, last_minute + timedelta(minutes=1), memo))
+    assert later.slots[0].start != first.slots[0].start
+    assert [kind(key) for key in memo.computed[kept:]] == ["find_slots"]
+
+
+async def test_words_that_do_not_depend_on_the_time_of_day_are_read_once_a_day(
+    deps: Deps,
+) -> None:
+    memo = CountingMemo()
+    tomorrow = FindSlotsArgs(service="Cleaning", when="tomorrow morning")
+    soon = FindSlotsArgs(service="Cleaning", when="in 2 hours")
+    for minutes in (0, 3, 95):
+        for args in (tomorrow, soon):
+            await find_slots(args, CALL, at(deps, NOW + timedelta(minutes=minutes), memo))
+    read = [key[1:] for key in memo.computed if isinstance(key, tuple) and key[0] == "when"]
+    day = NOW.date().toordinal()
+    assert read.count(("tomorrow morning", day)) == 1
+    # "in 2 hours" is read for the day, found to need the time, then read in each minute.
+    assert read.count(("in 2 hours", day)) == 1
+    assert len([r for r in read if r[0] == "in 2 hours"]) == 4
 
 
 async def test_with_nothing_kept_a_booking_shows_in_the_next_search_of_the_same_minute(

@@ -13,7 +13,12 @@ class EveryChangeMemo:
     def __init__(self) -> None:
         self.kept: dict[Hashable, Any] = {}
 
-    async def recall(self, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
+    async def recall(
+        self,
+        key: Hashable,
+        compute: Callable[[], Awaitable[T]],
+        holds: Callable[[T], bool] | None = None,
+    ) -> T:
         answer = self.kept[key] = await compute()
         return answer
 
